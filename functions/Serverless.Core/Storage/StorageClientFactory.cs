@@ -1,0 +1,89 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+
+namespace Serverless.Core.Storage;
+
+/// <summary>
+/// Creates storage clients from the connection the Functions host itself uses (<c>AzureWebJobsStorage</c> by default),
+/// in either of its two forms: a connection string (Azurite locally), or identity-based settings in Azure
+/// (<c>__accountName</c> or <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>, with
+/// <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity).
+/// </summary>
+internal sealed class StorageClientFactory
+{
+    private readonly string? _connectionString;
+    private readonly IConfigurationSection _section;
+    private readonly TokenCredential? _credential;
+
+    public StorageClientFactory(IConfiguration configuration, string connectionName)
+    {
+        _section = configuration.GetSection(connectionName);
+        _connectionString = _section.Value;
+        if (string.IsNullOrWhiteSpace(_connectionString))
+        {
+            _connectionString = null;
+            if (!_section.GetChildren().Any())
+            {
+                throw new InvalidOperationException(
+                    $"Storage connection '{connectionName}' is not configured. Set '{connectionName}' to a connection string " +
+                    $"(UseDevelopmentStorage=true for Azurite) or '{connectionName}__accountName' for an identity-based connection.");
+            }
+
+            _credential = CreateCredential(_section["credential"], _section["clientId"]);
+        }
+    }
+
+    public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
+        _connectionString is not null
+            ? new BlobServiceClient(_connectionString, options)
+            : new BlobServiceClient(ServiceUri("blob"), _credential, options);
+
+    public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null)
+    {
+        // The Functions queue trigger reads base64 by default (host.json messageEncoding); what we send must match.
+        options ??= new QueueClientOptions();
+        options.MessageEncoding = QueueMessageEncoding.Base64;
+        return _connectionString is not null
+            ? new QueueServiceClient(_connectionString, options)
+            : new QueueServiceClient(ServiceUri("queue"), _credential, options);
+    }
+
+    public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
+        _connectionString is not null
+            ? new TableServiceClient(_connectionString, options)
+            : new TableServiceClient(ServiceUri("table"), _credential, options);
+
+    private static TokenCredential CreateCredential(string? credential, string? clientId)
+    {
+        if (!string.Equals(credential, "managedidentity", StringComparison.OrdinalIgnoreCase))
+        {
+            return new DefaultAzureCredential();
+        }
+
+        return new ManagedIdentityCredential(string.IsNullOrEmpty(clientId)
+            ? ManagedIdentityId.SystemAssigned
+            : ManagedIdentityId.FromUserAssignedClientId(clientId));
+    }
+
+    private Uri ServiceUri(string service)
+    {
+        string? explicitUri = _section[$"{service}ServiceUri"];
+        if (!string.IsNullOrEmpty(explicitUri))
+        {
+            return new Uri(explicitUri);
+        }
+
+        string? account = _section["accountName"];
+        if (string.IsNullOrEmpty(account))
+        {
+            throw new InvalidOperationException(
+                $"Identity-based storage connection '{_section.Path}' needs 'accountName' or '{service}ServiceUri'.");
+        }
+
+        return new Uri($"https://{account}.{service}.core.windows.net");
+    }
+}

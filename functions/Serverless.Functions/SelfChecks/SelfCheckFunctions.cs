@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Serverless.Core.SelfChecks;
+using Serverless.Core.Serving;
+using Serverless.Core.Storage;
+
+namespace Serverless.Functions.SelfChecks;
+
+/// <summary>
+/// The storage self-check through every trigger kind: HTTP starts it as an orchestration, the timer asks for it
+/// through the queue, and the queue runs it.
+/// </summary>
+public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILogger<SelfCheckFunctions> logger)
+{
+    /// <summary><c>POST /selfchecks</c>, optional body <c>{"pauseSeconds": n}</c>: starts a self-check orchestration.</summary>
+    [Function("StartSelfCheck")]
+    public async Task<IActionResult> StartSelfCheck(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "selfchecks")] HttpRequest request,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        int pauseSeconds = 0;
+        if (request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0)
+        {
+            try
+            {
+                using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+                if (body.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return BadRequest("The body must be a JSON object such as {\"pauseSeconds\": 5}.");
+                }
+
+                if (body.RootElement.TryGetProperty("pauseSeconds", out var pause) &&
+                    (!pause.TryGetInt32(out pauseSeconds) || pauseSeconds < 0 || pauseSeconds > SelfCheckWorkflow.MaxPauseSeconds))
+                {
+                    return BadRequest($"'pauseSeconds' must be a whole number from 0 to {SelfCheckWorkflow.MaxPauseSeconds}.");
+                }
+            }
+            catch (JsonException ex)
+            {
+                return BadRequest($"The body is not valid JSON: {ex.Message}");
+            }
+        }
+
+        var input = new SelfCheckWorkflowInput(SelfCheckRequest.Create("http"), pauseSeconds);
+        string instanceId = await durableClient.ScheduleNewOrchestrationInstanceAsync(
+            SelfCheckWorkflow.OrchestratorName, input, new StartOrchestrationOptions(input.Request.CheckId), cancellationToken);
+        LogStarted(logger, instanceId);
+        string statusPath = $"/selfchecks/{instanceId}";
+        return new AcceptedResult(statusPath, new { id = instanceId, statusUri = statusPath });
+    }
+
+    /// <summary><c>GET /selfchecks/{id}</c>: a check's status and, once done, its report.</summary>
+    [Function("GetSelfCheck")]
+    public async Task<IActionResult> GetSelfCheck(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "selfchecks/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            _ = SelfCheckRequest.Parse(JsonSerializer.Serialize(new SelfCheckRequest(id, "lookup")));
+        }
+        catch (FormatException ex)
+        {
+            return BadRequest(ex.Message);
+        }
+
+        var instance = await durableClient.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        if (instance is not null)
+        {
+            return new OkObjectResult(new
+            {
+                id,
+                status = instance.RuntimeStatus.ToString(),
+                customStatus = instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<string>(),
+                report = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SelfCheckReport>() : null,
+                failure = instance.FailureDetails?.ErrorMessage,
+            });
+        }
+
+        // Checks run through the queue have no orchestration, only their recorded report.
+        var report = await selfChecks.GetReportAsync(id, cancellationToken);
+        return report is null
+            ? new NotFoundObjectResult(new ErrorResponse($"No self-check with id '{id}'."))
+            : new OkObjectResult(new { id, status = "Completed", customStatus = (string?)null, report, failure = (string?)null });
+    }
+
+    /// <summary>On the <c>SelfCheckSchedule</c> setting's schedule: asks for a check through the queue.</summary>
+    [Function("ScheduleSelfCheck")]
+    public Task ScheduleSelfCheck([TimerTrigger("%SelfCheckSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        selfChecks.EnqueueAsync(SelfCheckRequest.Create("timer"), cancellationToken);
+
+    /// <summary>
+    /// Runs a check asked for on the queue. A message that is not a valid request throws, so the host retries it and
+    /// then moves it to the poison queue rather than dropping it.
+    /// </summary>
+    [Function("RunQueuedSelfCheck")]
+    public async Task RunQueuedSelfCheck(
+        [QueueTrigger(StorageNames.SelfCheckQueue)] string message,
+        CancellationToken cancellationToken)
+    {
+        var request = SelfCheckRequest.Parse(message);
+        var report = await selfChecks.RunAsync(request, cancellationToken);
+        LogCompleted(logger, report.CheckId, report.Source, report.Healthy);
+    }
+
+    private static BadRequestObjectResult BadRequest(string message) => new(new ErrorResponse(message));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started self-check orchestration {InstanceId}")]
+    private static partial void LogStarted(ILogger logger, string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Self-check {CheckId} from {Source} completed; healthy: {Healthy}")]
+    private static partial void LogCompleted(ILogger logger, string checkId, string source, bool healthy);
+}
