@@ -13,12 +13,14 @@ namespace Serverless.Core.Storage;
 /// (<c>__accountName</c> or <c>__blobServiceUri</c>/<c>__queueServiceUri</c>/<c>__tableServiceUri</c>, with
 /// <c>__credential=managedidentity</c> and <c>__clientId</c> for a user-assigned identity).
 /// </summary>
-internal sealed class StorageClientFactory
+public sealed class StorageClientFactory
 {
     private readonly string? _connectionString;
     private readonly IConfigurationSection _section;
     private readonly TokenCredential? _credential;
 
+    /// <summary>Reads the connection named <paramref name="connectionName"/> from configuration.</summary>
+    /// <exception cref="InvalidOperationException">The connection is not configured.</exception>
     public StorageClientFactory(IConfiguration configuration, string connectionName)
     {
         _section = configuration.GetSection(connectionName);
@@ -37,11 +39,19 @@ internal sealed class StorageClientFactory
         }
     }
 
+    /// <summary>The connection string, or null for an identity-based connection.</summary>
+    public string? ConnectionString => _connectionString;
+
+    /// <summary>The credential of an identity-based connection, or null for a connection string.</summary>
+    public TokenCredential? Credential => _credential;
+
+    /// <summary>Creates a blob service client.</summary>
     public BlobServiceClient CreateBlobServiceClient(BlobClientOptions? options = null) =>
         _connectionString is not null
             ? new BlobServiceClient(_connectionString, options)
             : new BlobServiceClient(ServiceUri("blob"), _credential, options);
 
+    /// <summary>Creates a queue service client that reads and writes base64 messages, as the queue trigger does.</summary>
     public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null)
     {
         // The Functions queue trigger reads base64 by default (host.json messageEncoding); what we send must match.
@@ -52,6 +62,7 @@ internal sealed class StorageClientFactory
             : new QueueServiceClient(ServiceUri("queue"), _credential, options);
     }
 
+    /// <summary>Creates a table service client.</summary>
     public TableServiceClient CreateTableServiceClient(TableClientOptions? options = null) =>
         _connectionString is not null
             ? new TableServiceClient(_connectionString, options)
@@ -69,7 +80,8 @@ internal sealed class StorageClientFactory
             : ManagedIdentityId.FromUserAssignedClientId(clientId));
     }
 
-    private Uri ServiceUri(string service)
+    /// <summary>The endpoint of <paramref name="service"/> (<c>blob</c>, <c>queue</c> or <c>table</c>) for an identity-based connection.</summary>
+    public Uri ServiceUri(string service)
     {
         string? explicitUri = _section[$"{service}ServiceUri"];
         if (!string.IsNullOrEmpty(explicitUri))

@@ -1,0 +1,30 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Serverless.LocalRuntime.Functions;
+
+/// <summary>One <c>[Function]</c> method and its trigger, read from its attributes as the Functions SDK reads them.</summary>
+internal sealed record FunctionDescriptor(
+    string Name,
+    MethodInfo Method,
+    TriggerKind Trigger,
+    ParameterInfo TriggerParameter,
+    IReadOnlyList<ParameterSource> Parameters)
+{
+    public AuthorizationLevel AuthLevel { get; init; } = AuthorizationLevel.Function;
+
+    /// <summary>Lower-case HTTP methods; empty means every method.</summary>
+    public IReadOnlyList<string> HttpMethods { get; init; } = [];
+
+    public string? Route { get; init; }
+
+    public string? QueueName { get; init; }
+
+    public string? Connection { get; init; }
+
+    public string? Schedule { get; init; }
+
+    public bool RunOnStartup { get; init; }
+
+    public string EntryPoint => $"{Method.DeclaringType!.FullName}.{Method.Name}";
+}

@@ -1,0 +1,17 @@
+namespace Serverless.LocalRuntime.Hosting;
+
+/// <summary>The queue trigger's settings from host.json's <c>extensions.queues</c>, with the Functions host's defaults.</summary>
+internal sealed class QueueTriggerOptions
+{
+    public int BatchSize { get; set; } = 16;
+
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a failed message stays invisible before it is tried again.</summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.Zero;
+
+    public int MaxDequeueCount { get; set; } = 5;
+
+    /// <summary><c>base64</c> (the default) or <c>none</c>.</summary>
+    public string MessageEncoding { get; set; } = "base64";
+}

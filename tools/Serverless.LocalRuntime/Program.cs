@@ -1,0 +1,4 @@
+using Serverless.LocalRuntime;
+
+var app = LocalRuntimeApplication.Build(args);
+await app.RunAsync();
