@@ -36,7 +36,7 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
                 }
 
                 if (body.RootElement.TryGetProperty("pauseSeconds", out var pause) &&
-                    (!pause.TryGetInt32(out pauseSeconds) || pauseSeconds < 0 || pauseSeconds > SelfCheckWorkflow.MaxPauseSeconds))
+                    (pause.ValueKind != JsonValueKind.Number || !pause.TryGetInt32(out pauseSeconds) || pauseSeconds < 0 || pauseSeconds > SelfCheckWorkflow.MaxPauseSeconds))
                 {
                     return BadRequest($"'pauseSeconds' must be a whole number from 0 to {SelfCheckWorkflow.MaxPauseSeconds}.");
                 }

@@ -14,6 +14,11 @@ internal static class LocalSettings
     /// <summary>Adds the file's values below every other configuration source; returns the file used, if any.</summary>
     public static string? AddTo(ConfigurationManager configuration, string? explicitPath)
     {
+        if (explicitPath is not null && !File.Exists(explicitPath))
+        {
+            throw new FileNotFoundException($"The settings file {explicitPath} does not exist.", explicitPath);
+        }
+
         string? path = explicitPath ?? new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory }
             .Select(dir => Path.Combine(dir, FileName))
             .FirstOrDefault(File.Exists);

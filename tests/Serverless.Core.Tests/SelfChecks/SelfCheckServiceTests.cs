@@ -1,0 +1,84 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Serverless.Core.SelfChecks;
+using Serverless.Core.Storage;
+using Serverless.Testing;
+
+namespace Serverless.Core.Tests.SelfChecks;
+
+public sealed class SelfCheckServiceTests
+{
+    private static async Task<(SelfCheckService Service, TableServiceClient Tables)> CreateAsync(string? connection = null)
+    {
+        connection ??= await TestStorage.GetConnectionStringAsync();
+        var tables = new TableServiceClient(connection);
+        var queues = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        return (new SelfCheckService(new BlobServiceClient(connection), tables, queues, TimeProvider.System), tables);
+    }
+
+    [Fact]
+    public async Task RunAsync_StorageAnswers_RecordsHealthyReportWithBothProbes()
+    {
+        var (service, tables) = await CreateAsync();
+        var request = SelfCheckRequest.Create("test");
+
+        var report = await service.RunAsync(request, CancellationToken.None);
+
+        Assert.True(report.Healthy);
+        Assert.Equal(["blob", "table"], report.Probes.Select(p => p.Service));
+        Assert.All(report.Probes, p => Assert.True(p.Ok, p.Error));
+        var stored = await service.GetReportAsync(request.CheckId, CancellationToken.None);
+        Assert.NotNull(stored);
+        Assert.Equal("test", stored.Source);
+        Assert.True(stored.Healthy);
+        // Only the report remains in the check's partition: the probes clean up after themselves.
+        var rowKeys = new List<string>();
+        await foreach (var row in tables.GetTableClient(StorageNames.SelfCheckTable).QueryAsync<TableEntity>(e => e.PartitionKey == request.CheckId))
+        {
+            rowKeys.Add(row.RowKey);
+        }
+
+        Assert.Equal(["report"], rowKeys);
+    }
+
+    [Fact]
+    public async Task RecordAsync_CalledTwiceForOneCheck_KeepsTheFirstReport()
+    {
+        var (service, _) = await CreateAsync();
+        var request = SelfCheckRequest.Create("first");
+        var healthy = new ProbeResult("blob", true, 1);
+        var failed = new ProbeResult("blob", false, 1, "broken");
+
+        var first = await service.RecordAsync(request, [healthy], CancellationToken.None);
+        var second = await service.RecordAsync(request with { Source = "second" }, [failed], CancellationToken.None);
+
+        Assert.True(first.Healthy);
+        Assert.True(second.Healthy);
+        Assert.Equal("first", second.Source);
+    }
+
+    [Fact]
+    public async Task GetReportAsync_UnknownCheck_ReturnsNull()
+    {
+        var (service, _) = await CreateAsync();
+
+        Assert.Null(await service.GetReportAsync(Guid.NewGuid().ToString("N"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_Request_ArrivesBase64EncodedOnTheSelfCheckQueue()
+    {
+        // An Azurite of its own: runtimes under test elsewhere would consume the shared queue's messages.
+        await using var azurite = await AzuriteInstance.StartAsync();
+        var (service, _) = await CreateAsync(azurite.ConnectionString);
+        var request = SelfCheckRequest.Create("enqueue-test");
+
+        await service.EnqueueAsync(request, CancellationToken.None);
+
+        var raw = new QueueClient(azurite.ConnectionString, StorageNames.SelfCheckQueue);
+        var peeked = await raw.PeekMessagesAsync(32);
+        var message = Assert.Single(peeked.Value);
+        Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(request.ToJson())), message.Body.ToString());
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Serverless.Core.Storage;
+
+namespace Serverless.Core.Tests.Storage;
+
+public sealed class StorageClientFactoryTests
+{
+    private static IConfiguration Settings(params (string Key, string Value)[] values) =>
+        new ConfigurationBuilder().AddInMemoryCollection(values.ToDictionary(v => v.Key, v => (string?)v.Value)).Build();
+
+    [Fact]
+    public void Create_ConnectionString_ClientsUseItsEndpoints()
+    {
+        var factory = new StorageClientFactory(Settings(("AzureWebJobsStorage", "UseDevelopmentStorage=true")), "AzureWebJobsStorage");
+
+        Assert.Equal("UseDevelopmentStorage=true", factory.ConnectionString);
+        Assert.Null(factory.Credential);
+        Assert.Equal(10000, factory.CreateBlobServiceClient().Uri.Port);
+        Assert.Equal(10001, factory.CreateQueueServiceClient().Uri.Port);
+        Assert.Equal(10002, factory.CreateTableServiceClient().Uri.Port);
+    }
+
+    [Fact]
+    public void Create_IdentityBasedAccountName_ClientsUseTheAccountsPublicEndpoints()
+    {
+        var factory = new StorageClientFactory(
+            Settings(("AzureWebJobsStorage:accountName", "mlplatform"), ("AzureWebJobsStorage:credential", "managedidentity"), ("AzureWebJobsStorage:clientId", "00000000-0000-0000-0000-000000000001")),
+            "AzureWebJobsStorage");
+
+        Assert.Null(factory.ConnectionString);
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(factory.Credential);
+        Assert.Equal(new Uri("https://mlplatform.blob.core.windows.net/"), factory.CreateBlobServiceClient().Uri);
+        Assert.Equal(new Uri("https://mlplatform.queue.core.windows.net/"), factory.CreateQueueServiceClient().Uri);
+        Assert.Equal(new Uri("https://mlplatform.table.core.windows.net/"), factory.CreateTableServiceClient().Uri);
+    }
+
+    [Fact]
+    public void Create_ExplicitServiceUri_WinsOverAccountName()
+    {
+        var factory = new StorageClientFactory(
+            Settings(("Conn:accountName", "ignored"), ("Conn:blobServiceUri", "https://custom.example/")),
+            "Conn");
+
+        Assert.Equal(new Uri("https://custom.example/"), factory.CreateBlobServiceClient().Uri);
+        Assert.IsType<Azure.Identity.DefaultAzureCredential>(factory.Credential);
+    }
+
+    [Fact]
+    public void Create_NothingConfigured_ThrowsNamingTheSetting()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => new StorageClientFactory(Settings(), "AzureWebJobsStorage"));
+
+        Assert.Contains("AzureWebJobsStorage", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ServiceUri_IdentityWithoutAccountOrUri_ThrowsSayingWhatIsMissing()
+    {
+        var factory = new StorageClientFactory(Settings(("Conn:credential", "managedidentity")), "Conn");
+
+        var ex = Assert.Throws<InvalidOperationException>(() => factory.CreateQueueServiceClient());
+
+        Assert.Contains("queueServiceUri", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Serverless.Testing;
+
+/// <summary>
+/// A <c>local.settings.json</c> for one test runtime: its own task hub, a timer that does not fire unless a test
+/// asks, and fast queue retries (set through the <c>AzureFunctionsJobHost__</c> overrides the Functions host honours).
+/// </summary>
+public sealed class RuntimeSettings
+{
+    private RuntimeSettings(string path, string hubName)
+    {
+        Path = path;
+        HubName = hubName;
+    }
+
+    /// <summary>The settings file.</summary>
+    public string Path { get; }
+
+    /// <summary>The Durable Task hub the runtime uses.</summary>
+    public string HubName { get; }
+
+    /// <summary>Writes the settings file; <paramref name="overrides"/> replace or add values.</summary>
+    public static RuntimeSettings Create(string connectionString, IReadOnlyDictionary<string, string>? overrides = null)
+    {
+        string hubName = "Test" + Guid.NewGuid().ToString("N")[..12];
+        var values = new Dictionary<string, string>
+        {
+            ["AzureWebJobsStorage"] = connectionString,
+            ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
+            ["SelfCheckSchedule"] = "0 0 0 1 1 *",
+            ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = hubName,
+            ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00",
+            ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500",
+            ["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "3",
+            ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
+        {
+            values[key] = value;
+        }
+
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"local.settings.{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
+        return new RuntimeSettings(path, hubName);
+    }
+}
