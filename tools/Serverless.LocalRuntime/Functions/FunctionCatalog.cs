@@ -16,9 +16,14 @@ internal sealed class FunctionCatalog
     private readonly Dictionary<string, FunctionDescriptor> _byName;
 
     public FunctionCatalog(Assembly appAssembly)
+        : this(appAssembly.GetTypes())
+    {
+    }
+
+    public FunctionCatalog(IEnumerable<Type> types)
     {
         var functions = new List<FunctionDescriptor>();
-        foreach (var type in appAssembly.GetTypes())
+        foreach (var type in types)
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             {
