@@ -38,6 +38,7 @@ public static partial class LocalRuntimeApplication
         // The same registration the Functions host's Program.cs makes, then what stands in for the host.
         builder.Services.AddServerlessApp(builder.Configuration);
         builder.Services.AddMvcCore();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddOptions<LocalRuntimeOptions>().Bind(builder.Configuration.GetSection(LocalRuntimeOptions.SectionName));
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(host);

@@ -65,12 +65,23 @@ internal sealed partial class DurableTaskWorkerHost(
         await base.StopAsync(cancellationToken);
         if (_worker is not null)
         {
-            await _worker.StopAsync(isForced: true);
+            // Stopping talks to storage; when storage is gone it would retry for minutes, so it gets the host's deadline.
+            try
+            {
+                await _worker.StopAsync(isForced: true).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                LogStopAbandoned(logger, backend.HubName);
+            }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Durable Task worker started on task hub {HubName}: {Orchestrators} orchestrators, {Activities} activities")]
     private static partial void LogStarted(ILogger logger, string hubName, int orchestrators, int activities);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable Task worker on task hub {HubName} did not stop in time; its leases expire on their own")]
+    private static partial void LogStopAbandoned(ILogger logger, string hubName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Durable Task worker could not start on task hub {HubName}; retrying")]
     private static partial void LogStartFailed(ILogger logger, Exception exception, string hubName);
