@@ -46,10 +46,10 @@ stop_azurite() {
   [[ -n ${AZURITE_PID:-} ]] || return 0
   kill -INT "$AZURITE_PID" 2>/dev/null || return 0
   for _ in $(seq 1 25); do
-    kill -0 "$AZURITE_PID" 2>/dev/null || { wait "$AZURITE_PID" 2>/dev/null; return 0; }
+    kill -0 "$AZURITE_PID" 2>/dev/null || { wait "$AZURITE_PID" 2>/dev/null || true; return 0; }
     sleep 0.2
   done
-  kill -KILL "$AZURITE_PID" 2>/dev/null
-  wait "$AZURITE_PID" 2>/dev/null
+  kill -KILL "$AZURITE_PID" 2>/dev/null || true
+  wait "$AZURITE_PID" 2>/dev/null || true
   return 0
 }
