@@ -69,7 +69,8 @@ internal sealed partial class QueueTriggerHost(
                     created = true;
                 }
 
-                QueueMessage[] messages = await queue.ReceiveMessagesAsync(_options.BatchSize, ProcessingLease, stoppingToken);
+                // Not cancelled mid-request: a receive cut off by shutdown could lease messages nobody then processes.
+                QueueMessage[] messages = await queue.ReceiveMessagesAsync(_options.BatchSize, ProcessingLease, CancellationToken.None);
                 if (messages.Length == 0)
                 {
                     await Task.Delay(delay, stoppingToken);
@@ -127,6 +128,12 @@ internal sealed partial class QueueTriggerHost(
             {
                 await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: _options.VisibilityTimeout, cancellationToken: CancellationToken.None);
             }
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down mid-message: hand it back at once instead of leaving it leased for the whole lease.
+            await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None);
+            LogReleased(logger, message.MessageId, queue.Name);
         }
     }
 
@@ -188,6 +195,9 @@ internal sealed partial class QueueTriggerHost(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Function {FunctionName} failed on message {MessageId} (delivery {DequeueCount} of {MaxDequeueCount})")]
     private static partial void LogMessageFailed(ILogger logger, Exception exception, string functionName, string messageId, long dequeueCount, int maxDequeueCount);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} on {QueueName} handed back at shutdown")]
+    private static partial void LogReleased(ILogger logger, string messageId, string queueName);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId} on {QueueName} is not valid base64")]
     private static partial void LogUndecodable(ILogger logger, string messageId, string queueName);
