@@ -31,11 +31,8 @@ public sealed class SelfCheckService
     }
 
     /// <summary>Asks for a check through the queue, as the timer does.</summary>
-    public async Task EnqueueAsync(SelfCheckRequest request, CancellationToken cancellationToken)
-    {
-        await EnsureProvisionedAsync(cancellationToken);
-        await _queue.SendMessageAsync(request.ToJson(), cancellationToken);
-    }
+    public Task EnqueueAsync(SelfCheckRequest request, CancellationToken cancellationToken) =>
+        WithProvisioningAsync(ct => _queue.SendMessageAsync(request.ToJson(), ct), cancellationToken);
 
     /// <summary>Runs every probe and records the outcome.</summary>
     public async Task<SelfCheckReport> RunAsync(SelfCheckRequest request, CancellationToken cancellationToken)
@@ -75,11 +72,10 @@ public sealed class SelfCheckService
     /// </summary>
     public async Task<SelfCheckReport> RecordAsync(SelfCheckRequest request, IReadOnlyList<ProbeResult> probes, CancellationToken cancellationToken)
     {
-        await EnsureProvisionedAsync(cancellationToken);
         var report = new SelfCheckReport(request.CheckId, request.Source, probes.All(p => p.Ok), probes, _clock.GetUtcNow());
         try
         {
-            await _table.AddEntityAsync(ToEntity(report), cancellationToken);
+            await WithProvisioningAsync(ct => _table.AddEntityAsync(ToEntity(report), ct), cancellationToken);
             return report;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -92,23 +88,40 @@ public sealed class SelfCheckService
     /// <summary>The recorded outcome of a check, or null when none is recorded.</summary>
     public async Task<SelfCheckReport?> GetReportAsync(string checkId, CancellationToken cancellationToken)
     {
-        await EnsureProvisionedAsync(cancellationToken);
-        var entity = await _table.GetEntityIfExistsAsync<TableEntity>(checkId, ReportRowKey, cancellationToken: cancellationToken);
+        var entity = await WithProvisioningAsync(ct => _table.GetEntityIfExistsAsync<TableEntity>(checkId, ReportRowKey, cancellationToken: ct), cancellationToken);
         return entity.HasValue && entity.Value is { } e ? FromEntity(e) : null;
     }
 
     private async Task<ProbeResult> ProbeAsync(string service, Func<CancellationToken, Task<string?>> probe, CancellationToken cancellationToken)
     {
-        await EnsureProvisionedAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            string? error = await probe(cancellationToken);
+            string? error = await WithProvisioningAsync(probe, cancellationToken);
             return new ProbeResult(service, error is null, Stopwatch.GetElapsedTime(started).TotalMilliseconds, error);
         }
         catch (RequestFailedException ex)
         {
             return new ProbeResult(service, false, Stopwatch.GetElapsedTime(started).TotalMilliseconds, $"{ex.Status} {ex.ErrorCode}");
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> once the container, table and queue exist; if one has gone missing since
+    /// (deleted, or lost by an emulator that crashed), creates them again and retries once.
+    /// </summary>
+    private async Task<T> WithProvisioningAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
+    {
+        await EnsureProvisionedAsync(cancellationToken);
+        try
+        {
+            return await operation(cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "TableNotFound" or "ContainerNotFound" or "QueueNotFound")
+        {
+            _provisioned = false;
+            await EnsureProvisionedAsync(cancellationToken);
+            return await operation(cancellationToken);
         }
     }
 

@@ -81,4 +81,19 @@ public sealed class SelfCheckServiceTests
         var message = Assert.Single(peeked.Value);
         Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(request.ToJson())), message.Body.ToString());
     }
+
+    [Fact]
+    public async Task RunAsync_TableAndContainerDeletedAfterFirstUse_CreatesThemAgainAndRecords()
+    {
+        await using var azurite = await AzuriteInstance.StartAsync();
+        var (service, tables) = await CreateAsync(azurite.ConnectionString);
+        await service.RunAsync(SelfCheckRequest.Create("before"), CancellationToken.None);
+        await tables.DeleteTableAsync(StorageNames.SelfCheckTable);
+        await new BlobServiceClient(azurite.ConnectionString).DeleteBlobContainerAsync(StorageNames.SelfCheckContainer);
+
+        var report = await service.RunAsync(SelfCheckRequest.Create("after"), CancellationToken.None);
+
+        Assert.True(report.Healthy, string.Join("; ", report.Probes.Select(p => p.Error)));
+        Assert.NotNull(await service.GetReportAsync(report.CheckId, CancellationToken.None));
+    }
 }
