@@ -41,11 +41,11 @@ azurite_connection_string() {
   printf 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:%s/devstoreaccount1;QueueEndpoint=http://127.0.0.1:%s/devstoreaccount1;TableEndpoint=http://127.0.0.1:%s/devstoreaccount1;' "$blob" "$queue" "$table"
 }
 
-# Stops the Azurite that start_azurite started: Ctrl-C as a user would, then SIGKILL if it has not closed in 5 s.
+# Stops the Azurite that start_azurite started: Ctrl-C as a user would, then SIGKILL if it has not closed in 10 s (it takes about 5).
 stop_azurite() {
   [[ -n ${AZURITE_PID:-} ]] || return 0
   kill -INT "$AZURITE_PID" 2>/dev/null || return 0
-  for _ in $(seq 1 25); do
+  for _ in $(seq 1 50); do
     kill -0 "$AZURITE_PID" 2>/dev/null || { wait "$AZURITE_PID" 2>/dev/null || true; return 0; }
     sleep 0.2
   done

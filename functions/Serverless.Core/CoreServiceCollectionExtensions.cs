@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Core.Registry;
 using Serverless.Core.SelfChecks;
 using Serverless.Core.Storage;
 
@@ -23,6 +24,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageClientFactory>().CreateTableServiceClient());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         services.AddSingleton<SelfCheckService>();
+        services.AddOptions<ModelRegistryOptions>().Bind(configuration.GetSection(ModelRegistryOptions.SectionName));
+        services.AddSingleton<ModelRegistry>();
         return services;
     }
 }

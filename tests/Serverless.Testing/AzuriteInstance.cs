@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Serverless.Testing;
 
@@ -8,7 +9,7 @@ namespace Serverless.Testing;
 /// A real Azurite on free loopback ports with a throw-away data folder. It can be stopped and started again on the
 /// same ports and data, to test what happens while storage is down.
 /// </summary>
-public sealed class AzuriteInstance : IAsyncDisposable
+public sealed partial class AzuriteInstance : IAsyncDisposable
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "azurite-test-" + Guid.NewGuid().ToString("N"));
@@ -77,13 +78,25 @@ public sealed class AzuriteInstance : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the instance (as a crash would), keeping its data.</summary>
+    /// <summary>
+    /// Stops the instance as an outage does: unreachable, its data intact. (A SIGKILL would also lose what Azurite
+    /// had not yet written to disk, which Azure Storage never does.)
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false })
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            _ = SendSignal(_process.Id, SigInt);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await _process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
         }
 
         _process?.Dispose();
@@ -103,6 +116,11 @@ public sealed class AzuriteInstance : IAsyncDisposable
             // A leftover temp folder is harmless.
         }
     }
+
+    private const int SigInt = 2;
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
 
     private static int FreePort()
     {

@@ -72,10 +72,17 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
             return BadRequest(ex.Message);
         }
 
-        var instance = await durableClient.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
-        if (instance is not null)
+        // A recorded report is the final word, whichever trigger ran the check; only checks still running need the task hub.
+        var report = await selfChecks.GetReportAsync(id, cancellationToken);
+        if (report is not null)
         {
-            return new OkObjectResult(new
+            return new OkObjectResult(new { id, status = "Completed", customStatus = (string?)null, report, failure = (string?)null });
+        }
+
+        var instance = await durableClient.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        return instance is null
+            ? new NotFoundObjectResult(new ErrorResponse($"No self-check with id '{id}'."))
+            : new OkObjectResult(new
             {
                 id,
                 status = instance.RuntimeStatus.ToString(),
@@ -83,13 +90,6 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
                 report = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<SelfCheckReport>() : null,
                 failure = instance.FailureDetails?.ErrorMessage,
             });
-        }
-
-        // Checks run through the queue have no orchestration, only their recorded report.
-        var report = await selfChecks.GetReportAsync(id, cancellationToken);
-        return report is null
-            ? new NotFoundObjectResult(new ErrorResponse($"No self-check with id '{id}'."))
-            : new OkObjectResult(new { id, status = "Completed", customStatus = (string?)null, report, failure = (string?)null });
     }
 
     /// <summary>On the <c>SelfCheckSchedule</c> setting's schedule: asks for a check through the queue.</summary>

@@ -46,8 +46,6 @@ public sealed class StorageOutageTests
         // The queue listener survived the outage: work sent now is still done.
         var request = SelfCheckRequest.Create("after-outage");
         var queue = new QueueClient(azurite.ConnectionString, StorageNames.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        // Azurite killed mid-run may lose what it had not yet persisted, the queue included.
-        await queue.CreateIfNotExistsAsync();
         await queue.SendMessageAsync(request.ToJson());
         await Eventually.GetAsync<object>(async () =>
         {

@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.Core.Registry;
+
+/// <summary>A model: its versions, where its aliases point, and how they moved.</summary>
+public sealed record ModelInfo(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("latestVersion")] int LatestVersion,
+    [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("aliases")] IReadOnlyDictionary<string, int> Aliases,
+    [property: JsonPropertyName("versions")] IReadOnlyList<ModelVersionInfo> Versions,
+    [property: JsonPropertyName("aliasHistory")] IReadOnlyList<AliasChange> AliasHistory);

@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Options;
+
+namespace Serverless.Core.Registry;
+
+/// <summary>
+/// The model registry: artifacts in Blob Storage named by their SHA-256, and in Table Storage one partition per
+/// model holding its versions, aliases and alias history. Version numbers and alias moves are committed in one
+/// table transaction guarded by the model row's ETag, so concurrent writers on any number of instances never produce
+/// a gap, a duplicate or a half-written version.
+/// </summary>
+public sealed partial class ModelRegistry
+{
+    private const string ModelRow = "model";
+    private const int MaxAttempts = 50;
+    private readonly BlobContainerClient _artifacts;
+    private readonly TableClient _table;
+    private readonly TimeProvider _clock;
+    private readonly ModelRegistryOptions _options;
+    private volatile bool _provisioned;
+
+    /// <summary>Creates the registry over the platform's storage clients.</summary>
+    public ModelRegistry(BlobServiceClient blobs, TableServiceClient tables, TimeProvider clock, IOptions<ModelRegistryOptions> options)
+    {
+        _options = options.Value;
+        _artifacts = blobs.GetBlobContainerClient(_options.ArtifactContainer);
+        _table = tables.GetTableClient(_options.Table);
+        _clock = clock;
+    }
+
+    /// <summary>Largest ONNX file accepted.</summary>
+    public long MaxModelBytes => _options.MaxModelBytes;
+
+    /// <summary>Checks a model name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64.</summary>
+    /// <exception cref="ArgumentException">The name is not valid; the message says what is allowed.</exception>
+    public static void ValidateName(string name)
+    {
+        if (!NamePattern().IsMatch(name ?? string.Empty))
+        {
+            throw new ArgumentException($"'{name}' is not a valid model name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.", nameof(name));
+        }
+    }
+
+    /// <summary>Registers <paramref name="model"/> as the next version of <paramref name="name"/>.</summary>
+    /// <exception cref="InvalidModelException">The bytes are not a loadable ONNX model.</exception>
+    public async Task<ModelVersionInfo> RegisterAsync(string name, byte[] model, RegistrationMetadata metadata, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        var signature = OnnxModelInspector.Inspect(model);
+        string sha256 = Convert.ToHexStringLower(SHA256.HashData(model));
+        await EnsureProvisionedAsync(cancellationToken);
+        string artifact = $"sha256/{sha256}.onnx";
+        await UploadOnceAsync(artifact, model, cancellationToken);
+
+        for (int attempt = 1; ; attempt++)
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(name, ModelRow, cancellationToken: cancellationToken);
+            var now = _clock.GetUtcNow();
+            int version = existing.HasValue ? (existing.Value!.GetInt32("LatestVersion") ?? 0) + 1 : 1;
+            var info = new ModelVersionInfo(name, version, sha256, model.LongLength, artifact, signature, now, metadata);
+            var modelRow = existing.HasValue ? existing.Value! : new TableEntity(name, ModelRow) { ["CreatedAt"] = now };
+            modelRow["LatestVersion"] = version;
+            TableTransactionAction[] actions =
+            [
+                existing.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, modelRow, modelRow.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, modelRow),
+                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(info)),
+            ];
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                return info;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another writer took this number first: read the new latest version and try the next one.
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Points <paramref name="alias"/> at <paramref name="version"/>, atomically, and records the move.</summary>
+    /// <exception cref="ModelNotFoundException">The model or version does not exist.</exception>
+    public async Task<AliasChange> SetAliasAsync(string name, string alias, int version, string changedBy, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        if (!AliasPattern().IsMatch(alias ?? string.Empty))
+        {
+            throw new ArgumentException($"'{alias}' is not a valid alias: use 1 to 32 lower-case letters, digits or '-', starting with a letter.", nameof(alias));
+        }
+
+        await GetVersionAsync(name, version, cancellationToken);
+        for (int attempt = 1; ; attempt++)
+        {
+            var current = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias!), cancellationToken: cancellationToken);
+            var now = _clock.GetUtcNow();
+            var change = new AliasChange(alias!, version, current.HasValue ? current.Value!.GetInt32("Version") : null, now, changedBy);
+            var aliasRow = new TableEntity(name, AliasRow(alias!)) { ["Version"] = version, ["ChangedAt"] = now, ["ChangedBy"] = changedBy };
+            var logRow = new TableEntity(name, $"aliaslog-{now.UtcTicks:D19}-{Guid.NewGuid():N}")
+            {
+                ["Alias"] = alias,
+                ["Version"] = version,
+                ["PreviousVersion"] = change.PreviousVersion,
+                ["ChangedAt"] = now,
+                ["ChangedBy"] = changedBy,
+            };
+            TableTransactionAction[] actions =
+            [
+                current.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, aliasRow, current.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, aliasRow),
+                new TableTransactionAction(TableTransactionActionType.Add, logRow),
+            ];
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+                return change;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                await Task.Delay(Random.Shared.Next(5, 50), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>One version and its lineage.</summary>
+    /// <exception cref="ModelNotFoundException">No such model or version.</exception>
+    public async Task<ModelVersionInfo> GetVersionAsync(string name, int version, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        await EnsureProvisionedAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, VersionRow(version), cancellationToken: cancellationToken);
+        return row.HasValue ? FromEntity(row.Value!) : throw new ModelNotFoundException($"Model '{name}' has no version {version}.");
+    }
+
+    /// <summary>The version an alias points at.</summary>
+    /// <exception cref="ModelNotFoundException">No such model, or the alias is not set.</exception>
+    public async Task<ModelVersionInfo> GetByAliasAsync(string name, string alias, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        await EnsureProvisionedAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias), cancellationToken: cancellationToken);
+        if (!row.HasValue)
+        {
+            throw new ModelNotFoundException($"Model '{name}' has no '{alias}' alias. Set it with PUT /models/{name}/aliases/{alias}.");
+        }
+
+        return await GetVersionAsync(name, row.Value!.GetInt32("Version") ?? 0, cancellationToken);
+    }
+
+    /// <summary>A model with its versions, aliases and alias history.</summary>
+    /// <exception cref="ModelNotFoundException">No such model.</exception>
+    public async Task<ModelInfo> GetModelAsync(string name, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        await EnsureProvisionedAsync(cancellationToken);
+        TableEntity? model = null;
+        var versions = new List<ModelVersionInfo>();
+        var aliases = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var history = new List<AliasChange>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == name, cancellationToken: cancellationToken))
+        {
+            if (row.RowKey == ModelRow)
+            {
+                model = row;
+            }
+            else if (row.RowKey.StartsWith("version-", StringComparison.Ordinal))
+            {
+                versions.Add(FromEntity(row));
+            }
+            else if (row.RowKey.StartsWith("alias-", StringComparison.Ordinal))
+            {
+                aliases[row.RowKey["alias-".Length..]] = row.GetInt32("Version") ?? 0;
+            }
+            else if (row.RowKey.StartsWith("aliaslog-", StringComparison.Ordinal))
+            {
+                history.Add(new AliasChange(row.GetString("Alias"), row.GetInt32("Version") ?? 0, row.GetInt32("PreviousVersion"),
+                    row.GetDateTimeOffset("ChangedAt") ?? default, row.GetString("ChangedBy")));
+            }
+        }
+
+        if (model is null)
+        {
+            throw new ModelNotFoundException($"No model named '{name}'.");
+        }
+
+        return new ModelInfo(name, model.GetInt32("LatestVersion") ?? 0, model.GetDateTimeOffset("CreatedAt") ?? default, aliases, versions, history);
+    }
+
+    /// <summary>Every model's name, latest version and aliases.</summary>
+    public async Task<IReadOnlyList<ModelInfo>> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        await EnsureProvisionedAsync(cancellationToken);
+        var models = new SortedDictionary<string, (int Latest, DateTimeOffset Created, SortedDictionary<string, int> Aliases)>(StringComparer.Ordinal);
+        var rows = _table.QueryAsync<TableEntity>(
+            e => e.RowKey == ModelRow || (e.RowKey.CompareTo("alias-") >= 0 && e.RowKey.CompareTo("alias.") < 0),
+            select: ["PartitionKey", "RowKey", "LatestVersion", "CreatedAt", "Version"],
+            cancellationToken: cancellationToken);
+        await foreach (var row in rows)
+        {
+            if (!models.TryGetValue(row.PartitionKey, out var entry))
+            {
+                entry = (0, default, new SortedDictionary<string, int>(StringComparer.Ordinal));
+            }
+
+            if (row.RowKey == ModelRow)
+            {
+                entry = (row.GetInt32("LatestVersion") ?? 0, row.GetDateTimeOffset("CreatedAt") ?? default, entry.Aliases);
+            }
+            else
+            {
+                entry.Aliases[row.RowKey["alias-".Length..]] = row.GetInt32("Version") ?? 0;
+            }
+
+            models[row.PartitionKey] = entry;
+        }
+
+        return models.Select(m => new ModelInfo(m.Key, m.Value.Latest, m.Value.Created, m.Value.Aliases, [], [])).ToList();
+    }
+
+    /// <summary>Downloads a version's artifact.</summary>
+    public async Task<byte[]> DownloadAsync(ModelVersionInfo version, CancellationToken cancellationToken)
+    {
+        var content = await _artifacts.GetBlobClient(version.Artifact).DownloadContentAsync(cancellationToken);
+        return content.Value.Content.ToArray();
+    }
+
+    private async Task UploadOnceAsync(string artifact, byte[] model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _artifacts.GetBlobClient(artifact).UploadAsync(
+                BinaryData.FromBytes(model),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // The same bytes are already stored under their hash.
+        }
+    }
+
+    private async Task EnsureProvisionedAsync(CancellationToken cancellationToken)
+    {
+        if (_provisioned)
+        {
+            return;
+        }
+
+        await Task.WhenAll(
+            _artifacts.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
+            _table.CreateIfNotExistsAsync(cancellationToken));
+        _provisioned = true;
+    }
+
+    private static string VersionRow(int version) => "version-" + version.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static string AliasRow(string alias) => "alias-" + alias;
+
+    private static TableEntity ToEntity(ModelVersionInfo info) => new(info.Name, VersionRow(info.Version))
+    {
+        ["Version"] = info.Version,
+        ["Sha256"] = info.Sha256,
+        ["SizeBytes"] = info.SizeBytes,
+        ["Artifact"] = info.Artifact,
+        ["Signature"] = JsonSerializer.Serialize(info.Signature),
+        ["RegisteredAt"] = info.RegisteredAt,
+        ["Metadata"] = JsonSerializer.Serialize(info.Metadata),
+    };
+
+    private static ModelVersionInfo FromEntity(TableEntity row) => new(
+        row.PartitionKey,
+        row.GetInt32("Version") ?? 0,
+        row.GetString("Sha256"),
+        row.GetInt64("SizeBytes") ?? 0,
+        row.GetString("Artifact"),
+        JsonSerializer.Deserialize<ModelSignature>(row.GetString("Signature"))!,
+        row.GetDateTimeOffset("RegisteredAt") ?? default,
+        JsonSerializer.Deserialize<RegistrationMetadata>(row.GetString("Metadata"))!);
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    private static partial Regex AliasPattern();
+}

@@ -1,0 +1,125 @@
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Serverless.Testing;
+
+/// <summary>
+/// Writes small ONNX models (one operator) in the ONNX protobuf wire format, so that tests need no model files.
+/// Field numbers are those of onnx.proto's ModelProto, GraphProto, NodeProto and ValueInfoProto.
+/// </summary>
+public static class OnnxModelBuilder
+{
+    /// <summary>A model whose output <c>y</c> is its input <c>x</c> (operator Identity), of any element type.</summary>
+    public static byte[] Identity(TensorElementType elementType, params long[] shape) =>
+        Build("Identity", [("x", elementType, shape)], [("y", elementType, shape)]);
+
+    /// <summary>A model <c>sum = a + b</c> over float tensors of <paramref name="shape"/>.</summary>
+    public static byte[] Add(params long[] shape) =>
+        Build("Add", [("a", TensorElementType.Float, shape), ("b", TensorElementType.Float, shape)], [("sum", TensorElementType.Float, shape)]);
+
+    /// <summary>A one-node model; a dimension of -1 is left open.</summary>
+    public static byte[] Build(string opType, (string Name, TensorElementType Type, long[] Shape)[] inputs, (string Name, TensorElementType Type, long[] Shape)[] outputs)
+    {
+        byte[] node = Message(w =>
+        {
+            foreach (var input in inputs)
+            {
+                w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                w.WriteString(input.Name);
+            }
+
+            foreach (var output in outputs)
+            {
+                w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+                w.WriteString(output.Name);
+            }
+
+            w.WriteTag(4, WireFormat.WireType.LengthDelimited);
+            w.WriteString(opType);
+        });
+        byte[] graph = Message(w =>
+        {
+            Field(w, 1, node);
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString("graph");
+            foreach (var input in inputs)
+            {
+                Field(w, 11, ValueInfo(input.Name, input.Type, input.Shape));
+            }
+
+            foreach (var output in outputs)
+            {
+                Field(w, 12, ValueInfo(output.Name, output.Type, output.Shape));
+            }
+        });
+        byte[] opset = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            w.WriteString(string.Empty);
+            w.WriteTag(2, WireFormat.WireType.Varint);
+            w.WriteInt64(13);
+        });
+        return Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.Varint);
+            w.WriteInt64(8); // IR version 8
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString("serverless-tests");
+            Field(w, 7, graph);
+            Field(w, 8, opset);
+        });
+    }
+
+    private static byte[] ValueInfo(string name, TensorElementType elementType, long[] shape)
+    {
+        byte[] dims = Message(w =>
+        {
+            foreach (long dim in shape)
+            {
+                Field(w, 1, Message(d =>
+                {
+                    if (dim >= 0)
+                    {
+                        d.WriteTag(1, WireFormat.WireType.Varint);
+                        d.WriteInt64(dim);
+                    }
+                    else
+                    {
+                        d.WriteTag(2, WireFormat.WireType.LengthDelimited);
+                        d.WriteString("n");
+                    }
+                }));
+            }
+        });
+        byte[] tensorType = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.Varint);
+            w.WriteInt32((int)elementType);
+            Field(w, 2, dims);
+        });
+        byte[] type = Message(w => Field(w, 1, tensorType));
+        return Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            w.WriteString(name);
+            Field(w, 2, type);
+        });
+    }
+
+    private static void Field(CodedOutputStream writer, int number, byte[] message)
+    {
+        writer.WriteTag(number, WireFormat.WireType.LengthDelimited);
+        writer.WriteBytes(ByteString.CopyFrom(message));
+    }
+
+    private static byte[] Message(Action<CodedOutputStream> write)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new CodedOutputStream(stream, leaveOpen: true))
+        {
+            write(writer);
+        }
+
+        return stream.ToArray();
+    }
+}
