@@ -38,6 +38,9 @@ param selfCheckSchedule string = '0 */5 * * * *'
 @description('How long the readiness probe waits for storage before it answers 503.')
 param healthStorageTimeout string = '00:00:03'
 
+@description('Largest ONNX file the registry accepts, in bytes.')
+param registryMaxModelBytes int = 104857600
+
 @description('A user or group to grant the storage data roles too, for local tools against Azure; empty for none.')
 param userPrincipalId string = ''
 
@@ -114,6 +117,7 @@ module functionApp 'modules/functionapp.bicep' = {
     appSettings: {
       SelfCheckSchedule: selfCheckSchedule
       Health__StorageTimeout: healthStorageTimeout
+      Registry__MaxModelBytes: string(registryMaxModelBytes)
     }
   }
   dependsOn: [rbac]
