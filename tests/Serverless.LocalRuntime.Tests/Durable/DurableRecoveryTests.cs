@@ -42,13 +42,19 @@ public sealed class DurableRecoveryTests(ITestOutputHelper output)
         Assert.Equal("Completed", final!.Value.GetProperty("status").GetString());
         Assert.True(final.Value.GetProperty("report").GetProperty("healthy").GetBoolean());
 
-        // The task hub's history says each activity was scheduled once and the orchestration completed once.
+        // The task hub's history says each activity was scheduled once and the orchestration completed once. The
+        // report is recorded by the last activity, a moment before the orchestration records its own completion.
         var history = new TableClient(connection, settings.HubName + "History");
-        var events = new List<(string Type, string? Name)>();
-        await foreach (var row in history.QueryAsync<TableEntity>(e => e.PartitionKey == id))
+        var events = await Eventually.GetAsync(async () =>
         {
-            events.Add((row.GetString("EventType"), row.GetString("Name")));
-        }
+            var found = new List<(string Type, string? Name)>();
+            await foreach (var row in history.QueryAsync<TableEntity>(e => e.PartitionKey == id))
+            {
+                found.Add((row.GetString("EventType"), row.GetString("Name")));
+            }
+
+            return found.Any(e => e.Type == "ExecutionCompleted") ? found : null;
+        }, TimeSpan.FromSeconds(30), "the orchestration's completion in its history");
 
         Assert.Equal(1, events.Count(e => e.Type == "ExecutionCompleted"));
         Assert.Equal(1, events.Count(e => e.Type == "TimerFired"));

@@ -15,7 +15,7 @@ public sealed class QueueTriggerTests(LocalRuntimeFixture fixture) : IClassFixtu
 
         await queue.SendMessageAsync(marker);
 
-        await WaitForPoisonAsync(marker);
+        await WaitForPoisonAsync(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(marker)));
     }
 
     [Fact]
@@ -27,23 +27,13 @@ public sealed class QueueTriggerTests(LocalRuntimeFixture fixture) : IClassFixtu
 
         await raw.SendMessageAsync(marker);
 
-        var poison = new QueueClient(fixture.ConnectionString, StorageNames.SelfCheckQueue + "-poison");
-        await Eventually.GetAsync<object>(async () =>
-        {
-            if (!await poison.ExistsAsync())
-            {
-                return null;
-            }
-
-            var messages = await poison.PeekMessagesAsync(32);
-            return messages.Value.Any(m => m.Body.ToString() == marker) ? true : null;
-        }, TimeSpan.FromSeconds(30), "the undecodable message in the poison queue");
+        await WaitForPoisonAsync(marker);
     }
 
-    private async Task WaitForPoisonAsync(string marker)
+    /// <summary>Waits until the poison queue holds a message whose raw (undecoded) body is <paramref name="rawBody"/>.</summary>
+    private async Task WaitForPoisonAsync(string rawBody)
     {
-        // Read raw: the poison queue also holds the other test's message, which is not base64.
-        string encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(marker));
+        // Read raw: the poison queue holds base64 messages and the undecodable one side by side.
         var poison = new QueueClient(fixture.ConnectionString, StorageNames.SelfCheckQueue + "-poison");
         await Eventually.GetAsync<object>(async () =>
         {
@@ -54,7 +44,7 @@ public sealed class QueueTriggerTests(LocalRuntimeFixture fixture) : IClassFixtu
 
             // Peek sees at most 32 messages: other tests' poison messages are few, and this marker is unique.
             var messages = await poison.PeekMessagesAsync(32);
-            return messages.Value.Any(m => m.Body.ToString() == encoded) ? true : null;
+            return messages.Value.Any(m => m.Body.ToString() == rawBody) ? true : null;
         }, TimeSpan.FromSeconds(45), "the failing message in the poison queue");
     }
 }

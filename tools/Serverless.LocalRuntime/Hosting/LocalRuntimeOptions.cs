@@ -1,7 +1,7 @@
 namespace Serverless.LocalRuntime.Hosting;
 
 /// <summary>Settings of the local runtime itself (section <c>LocalRuntime</c>).</summary>
-public sealed class LocalRuntimeOptions
+internal sealed class LocalRuntimeOptions
 {
     /// <summary>Configuration section the options bind from.</summary>
     public const string SectionName = "LocalRuntime";
