@@ -58,7 +58,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             request.Query["description"].FirstOrDefault(),
             request.Query["trainingData"].FirstOrDefault(),
             metrics);
-        return await Handle(async () =>
+        return await RegistryResults.HandleAsync(async () =>
         {
             var version = await registry.RegisterAsync(name, buffer.ToArray(), metadata, cancellationToken);
             return new CreatedResult($"/models/{name}/versions/{version.Version}", version);
@@ -78,7 +78,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        Handle(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
+        RegistryResults.HandleAsync(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
 
     /// <summary><c>GET /models/{name}/versions/{version}</c>: one version's lineage.</summary>
     [Function("GetModelVersion")]
@@ -87,7 +87,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string name,
         int version,
         CancellationToken cancellationToken) =>
-        Handle(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
+        RegistryResults.HandleAsync(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}</c> with <c>{"version": n}</c>: moves the alias and records it.</summary>
     [Function("SetModelAlias")]
@@ -113,23 +113,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         string changedBy = request.Headers["x-ms-client-principal-name"].FirstOrDefault() ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
-        return await Handle(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
-    }
-
-    private static async Task<IActionResult> Handle(Func<Task<IActionResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidModelException)
-        {
-            return Error(StatusCodes.Status400BadRequest, ex.Message);
-        }
-        catch (ModelNotFoundException ex)
-        {
-            return Error(StatusCodes.Status404NotFound, ex.Message);
-        }
+        return await RegistryResults.HandleAsync(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
     }
 
     private ObjectResult TooLarge() =>

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving;
+using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Server;
 
@@ -32,19 +33,6 @@ public sealed class ModelMetadataFunctions(ModelRegistry registry)
             ? Handle(() => registry.GetVersionAsync(name, number, cancellationToken))
             : Task.FromResult<IActionResult>(new NotFoundObjectResult(new ErrorResponse($"Model '{name}' has no version '{version}': versions are numbers 1, 2, 3...")));
 
-    private static async Task<IActionResult> Handle(Func<Task<ModelVersionInfo>> resolve)
-    {
-        try
-        {
-            return new OkObjectResult(ModelMetadataResponse.From(await resolve()));
-        }
-        catch (ArgumentException ex)
-        {
-            return new BadRequestObjectResult(new ErrorResponse(ex.Message));
-        }
-        catch (ModelNotFoundException ex)
-        {
-            return new NotFoundObjectResult(new ErrorResponse(ex.Message));
-        }
-    }
+    private static Task<IActionResult> Handle(Func<Task<ModelVersionInfo>> resolve) =>
+        RegistryResults.HandleAsync(async () => new OkObjectResult(ModelMetadataResponse.From(await resolve())));
 }
