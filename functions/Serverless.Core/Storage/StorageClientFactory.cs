@@ -51,12 +51,13 @@ public sealed class StorageClientFactory
             ? new BlobServiceClient(_connectionString, options)
             : new BlobServiceClient(ServiceUri("blob"), _credential, options);
 
-    /// <summary>Creates a queue service client that reads and writes base64 messages, as the queue trigger does.</summary>
+    /// <summary>
+    /// Creates a queue service client. Without <paramref name="options"/> it reads and writes base64 messages, as the
+    /// queue trigger does (host.json <c>messageEncoding</c>); with them, their encoding is used as given.
+    /// </summary>
     public QueueServiceClient CreateQueueServiceClient(QueueClientOptions? options = null)
     {
-        // The Functions queue trigger reads base64 by default (host.json messageEncoding); what we send must match.
-        options ??= new QueueClientOptions();
-        options.MessageEncoding = QueueMessageEncoding.Base64;
+        options ??= new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         return _connectionString is not null
             ? new QueueServiceClient(_connectionString, options)
             : new QueueServiceClient(ServiceUri("queue"), _credential, options);

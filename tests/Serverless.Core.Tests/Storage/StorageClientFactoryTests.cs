@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Azure.Storage.Queues;
 using Serverless.Core.Storage;
+using Serverless.Testing;
 
 namespace Serverless.Core.Tests.Storage;
 
@@ -61,5 +63,22 @@ public sealed class StorageClientFactoryTests
         var ex = Assert.Throws<InvalidOperationException>(() => factory.CreateQueueServiceClient());
 
         Assert.Contains("queueServiceUri", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateQueueServiceClient_NoOptions_Base64AsTheTrigger_OptionsGiven_TheirEncoding()
+    {
+        var factory = new StorageClientFactory(Settings(("AzureWebJobsStorage", await TestStorage.GetConnectionStringAsync())), "AzureWebJobsStorage");
+        string name = "encoding-" + Guid.NewGuid().ToString("N");
+        var defaulted = factory.CreateQueueServiceClient().GetQueueClient(name);
+        var raw = factory.CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None }).GetQueueClient(name);
+        await raw.CreateAsync();
+
+        await defaulted.SendMessageAsync("hello");
+        await raw.SendMessageAsync("as is");
+
+        var bodies = (await raw.PeekMessagesAsync(2)).Value.Select(m => m.Body.ToString()).ToList();
+        Assert.Equal([Convert.ToBase64String("hello"u8.ToArray()), "as is"], bodies);
+        await raw.DeleteAsync();
     }
 }

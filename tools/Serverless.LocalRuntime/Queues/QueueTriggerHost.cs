@@ -52,9 +52,9 @@ internal sealed partial class QueueTriggerHost(
         string queueName = AppSettingExpressions.Resolve(function.QueueName!, configuration);
         var factory = new StorageClientFactory(configuration, function.Connection ?? StorageNames.ConnectionSetting);
         // Messages are read raw and decoded here, so that one that is not valid base64 can be set aside, not stuck.
-        var rawOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None };
-        var queue = CreateRawClient(factory, queueName, rawOptions);
-        var poison = CreateRawClient(factory, queueName + "-poison", rawOptions);
+        var queues = factory.CreateQueueServiceClient(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+        var queue = queues.GetQueueClient(queueName);
+        var poison = queues.GetQueueClient(queueName + "-poison");
         LogListening(logger, function.Name, queueName);
 
         TimeSpan delay = MinimumPollingInterval;
@@ -181,11 +181,6 @@ internal sealed partial class QueueTriggerHost(
 
         return JsonSerializer.Deserialize(message, type, JsonSerializerOptions.Web);
     }
-
-    private static QueueClient CreateRawClient(StorageClientFactory factory, string queueName, QueueClientOptions options) =>
-        factory.ConnectionString is { } connectionString
-            ? new QueueClient(connectionString, queueName, options)
-            : new QueueClient(new Uri(factory.ServiceUri("queue"), queueName), factory.Credential, options);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Queue trigger {FunctionName} listens on {QueueName}")]
     private static partial void LogListening(ILogger logger, string functionName, string queueName);
