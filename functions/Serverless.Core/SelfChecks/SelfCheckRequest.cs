@@ -32,12 +32,19 @@ public sealed record SelfCheckRequest(
             throw new FormatException("A self-check request needs a non-empty 'checkId' and 'source'.");
         }
 
-        if (request.CheckId.Length > 128 || request.CheckId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
+        ValidateCheckId(request.CheckId);
+        return request;
+    }
+
+    /// <summary>Checks that <paramref name="checkId"/> can key a check in storage.</summary>
+    /// <exception cref="FormatException">It cannot; the message says what is allowed.</exception>
+    public static void ValidateCheckId(string checkId)
+    {
+        ArgumentNullException.ThrowIfNull(checkId);
+        if (checkId.Length > 128 || checkId.Any(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c)))
         {
             throw new FormatException("A self-check 'checkId' is at most 128 characters without '/', '\\', '#', '?' or control characters.");
         }
-
-        return request;
     }
 
     /// <summary>The request's JSON form.</summary>

@@ -65,7 +65,7 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
     {
         try
         {
-            _ = SelfCheckRequest.Parse(JsonSerializer.Serialize(new SelfCheckRequest(id, "lookup")));
+            SelfCheckRequest.ValidateCheckId(id);
         }
         catch (FormatException ex)
         {
