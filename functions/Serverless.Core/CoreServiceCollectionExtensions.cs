@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Serverless.Core.Registry;
 using Serverless.Core.SelfChecks;
+using Serverless.Core.Serving;
 using Serverless.Core.Storage;
 
 namespace Serverless.Core;
@@ -26,6 +27,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SelfCheckService>();
         services.AddOptions<ModelRegistryOptions>().Bind(configuration.GetSection(ModelRegistryOptions.SectionName));
         services.AddSingleton<ModelRegistry>();
+        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName));
+        services.AddMemoryCache();
+        services.AddSingleton<ModelCache>();
+        services.AddSingleton<InferenceService>();
         return services;
     }
 }

@@ -9,4 +9,5 @@ public sealed record ModelInfo(
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("aliases")] IReadOnlyDictionary<string, int> Aliases,
     [property: JsonPropertyName("versions")] IReadOnlyList<ModelVersionInfo> Versions,
-    [property: JsonPropertyName("aliasHistory")] IReadOnlyList<AliasChange> AliasHistory);
+    [property: JsonPropertyName("aliasHistory")] IReadOnlyList<AliasChange> AliasHistory,
+    [property: JsonPropertyName("events")] IReadOnlyList<ModelEvent> Events);

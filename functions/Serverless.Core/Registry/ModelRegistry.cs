@@ -166,6 +166,7 @@ public sealed partial class ModelRegistry
         var versions = new List<ModelVersionInfo>();
         var aliases = new SortedDictionary<string, int>(StringComparer.Ordinal);
         var history = new List<AliasChange>();
+        var events = new List<ModelEvent>();
         await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == name, cancellationToken: cancellationToken))
         {
             if (row.RowKey == ModelRow)
@@ -185,6 +186,10 @@ public sealed partial class ModelRegistry
                 history.Add(new AliasChange(row.GetString("Alias"), row.GetInt32("Version") ?? 0, row.GetInt32("PreviousVersion"),
                     row.GetDateTimeOffset("ChangedAt") ?? default, row.GetString("ChangedBy")));
             }
+            else if (row.RowKey.StartsWith("event-", StringComparison.Ordinal))
+            {
+                events.Add(new ModelEvent(row.GetInt32("Version") ?? 0, row.GetString("Kind"), row.GetString("Message"), row.GetDateTimeOffset("At") ?? default));
+            }
         }
 
         if (model is null)
@@ -192,7 +197,7 @@ public sealed partial class ModelRegistry
             throw new ModelNotFoundException($"No model named '{name}'.");
         }
 
-        return new ModelInfo(name, model.GetInt32("LatestVersion") ?? 0, model.GetDateTimeOffset("CreatedAt") ?? default, aliases, versions, history);
+        return new ModelInfo(name, model.GetInt32("LatestVersion") ?? 0, model.GetDateTimeOffset("CreatedAt") ?? default, aliases, versions, history, events);
     }
 
     /// <summary>Every model's name, latest version and aliases.</summary>
@@ -223,7 +228,17 @@ public sealed partial class ModelRegistry
             models[row.PartitionKey] = entry;
         }
 
-        return models.Select(m => new ModelInfo(m.Key, m.Value.Latest, m.Value.Created, m.Value.Aliases, [], [])).ToList();
+        return models.Select(m => new ModelInfo(m.Key, m.Value.Latest, m.Value.Created, m.Value.Aliases, [], [], [])).ToList();
+    }
+
+    /// <summary>Records an event in a version's lineage (row <c>event-&lt;ticks&gt;-&lt;id&gt;</c> of the model's partition).</summary>
+    public async Task RecordEventAsync(string name, int version, string kind, string message, CancellationToken cancellationToken)
+    {
+        await EnsureProvisionedAsync(cancellationToken);
+        var now = _clock.GetUtcNow();
+        await _table.AddEntityAsync(
+            new TableEntity(name, $"event-{now.UtcTicks:D19}-{Guid.NewGuid():N}") { ["Version"] = version, ["Kind"] = kind, ["Message"] = message, ["At"] = now },
+            cancellationToken);
     }
 
     /// <summary>Downloads a version's artifact.</summary>

@@ -20,11 +20,6 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string name,
         CancellationToken cancellationToken)
     {
-        if (request.ContentLength > registry.MaxModelBytes)
-        {
-            return TooLarge();
-        }
-
         IReadOnlyDictionary<string, double>? metrics = null;
         if (request.Query["metrics"].FirstOrDefault() is { Length: > 0 } metricsJson)
         {
@@ -38,17 +33,9 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             }
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (await ApiResults.ReadBodyAsync(request, registry.MaxModelBytes, cancellationToken) is not { } model)
         {
-            if (buffer.Length + read > registry.MaxModelBytes)
-            {
-                return TooLarge();
-            }
-
-            buffer.Write(chunk, 0, read);
+            return TooLarge();
         }
 
         var metadata = new RegistrationMetadata(
@@ -58,9 +45,9 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             request.Query["description"].FirstOrDefault(),
             request.Query["trainingData"].FirstOrDefault(),
             metrics);
-        return await RegistryResults.HandleAsync(async () =>
+        return await ApiResults.HandleAsync(async () =>
         {
-            var version = await registry.RegisterAsync(name, buffer.ToArray(), metadata, cancellationToken);
+            var version = await registry.RegisterAsync(name, model, metadata, cancellationToken);
             return new CreatedResult($"/models/{name}/versions/{version.Version}", version);
         });
     }
@@ -78,7 +65,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        RegistryResults.HandleAsync(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
+        ApiResults.HandleAsync(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
 
     /// <summary><c>GET /models/{name}/versions/{version}</c>: one version's lineage.</summary>
     [Function("GetModelVersion")]
@@ -87,7 +74,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string name,
         int version,
         CancellationToken cancellationToken) =>
-        RegistryResults.HandleAsync(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
+        ApiResults.HandleAsync(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}</c> with <c>{"version": n}</c>: moves the alias and records it.</summary>
     [Function("SetModelAlias")]
@@ -113,11 +100,11 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         string changedBy = request.Headers["x-ms-client-principal-name"].FirstOrDefault() ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
-        return await RegistryResults.HandleAsync(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
+        return await ApiResults.HandleAsync(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
     }
 
     private ObjectResult TooLarge() =>
         Error(StatusCodes.Status413PayloadTooLarge, $"The model is larger than the {registry.MaxModelBytes} bytes allowed (Registry__MaxModelBytes).");
 
-    private static ObjectResult Error(int status, string message) => new(new ErrorResponse(message)) { StatusCode = status };
+    private static ObjectResult Error(int status, string message) => ApiResults.Error(status, message);
 }

@@ -1,26 +1,20 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Serverless.Core.Registry;
 using Serverless.Core.Serving;
-using Serverless.Functions.Registry;
 
 namespace Serverless.Functions.Server;
 
-/// <summary>The Open Inference Protocol's model metadata endpoints, answered from the registry.</summary>
-public sealed class ModelMetadataFunctions(ModelRegistry registry)
+/// <summary>The Open Inference Protocol's model metadata and model-ready endpoints, answered from the registry.</summary>
+public sealed class ModelMetadataFunctions(InferenceService inference)
 {
-    /// <summary>The alias <c>/v2/models/{name}</c> serves.</summary>
-    public const string ServingAlias = "production";
-
     /// <summary><c>GET /v2/models/{name}</c>: metadata of the version the <c>production</c> alias points at.</summary>
     [Function("ModelMetadata")]
     public Task<IActionResult> GetModelMetadata(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        Handle(() => registry.GetByAliasAsync(name, ServingAlias, cancellationToken));
+        Metadata(name, null, cancellationToken);
 
     /// <summary><c>GET /v2/models/{name}/versions/{version}</c>: metadata of one version.</summary>
     [Function("ModelVersionMetadata")]
@@ -29,10 +23,36 @@ public sealed class ModelMetadataFunctions(ModelRegistry registry)
         string name,
         string version,
         CancellationToken cancellationToken) =>
-        int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number > 0
-            ? Handle(() => registry.GetVersionAsync(name, number, cancellationToken))
-            : Task.FromResult<IActionResult>(new NotFoundObjectResult(new ErrorResponse($"Model '{name}' has no version '{version}': versions are numbers 1, 2, 3...")));
+        Metadata(name, version, cancellationToken);
 
-    private static Task<IActionResult> Handle(Func<Task<ModelVersionInfo>> resolve) =>
-        RegistryResults.HandleAsync(async () => new OkObjectResult(ModelMetadataResponse.From(await resolve())));
+    /// <summary>
+    /// <c>GET /v2/models/{name}/ready</c>: 200 once the <c>production</c> version is loaded and can serve (loading it if
+    /// it is not, so this also warms a model up); 404 for an unknown model.
+    /// </summary>
+    [Function("ModelReady")]
+    public Task<IActionResult> GetModelReady(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/ready")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        Ready(name, null, cancellationToken);
+
+    /// <summary><c>GET /v2/models/{name}/versions/{version}/ready</c>: as model ready, for one version.</summary>
+    [Function("ModelVersionReady")]
+    public Task<IActionResult> GetModelVersionReady(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/versions/{version}/ready")] HttpRequest request,
+        string name,
+        string version,
+        CancellationToken cancellationToken) =>
+        Ready(name, version, cancellationToken);
+
+    private Task<IActionResult> Metadata(string name, string? version, CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(async () =>
+            new OkObjectResult(ModelMetadataResponse.From(await inference.ResolveAsync(name, version, null, cancellationToken))));
+
+    private Task<IActionResult> Ready(string name, string? version, CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(async () =>
+        {
+            var ready = await inference.EnsureReadyAsync(name, version, cancellationToken);
+            return new OkObjectResult(new ModelReadyResponse(ready.Name, ready.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true));
+        });
 }

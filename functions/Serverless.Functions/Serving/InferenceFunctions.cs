@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Serving;
+
+namespace Serverless.Functions.Serving;
+
+/// <summary>Predictions: the Open Inference Protocol's <c>infer</c> and the records API's <c>predict</c>.</summary>
+public sealed class InferenceFunctions(InferenceService inference, ModelCache cache)
+{
+    /// <summary><c>POST /v2/models/{name}/infer</c>: runs the <c>production</c> version.</summary>
+    [Function("ModelInfer")]
+    public Task<IActionResult> Infer(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        Run(request, body => inference.InferAsync(name, null, body, cancellationToken), cancellationToken);
+
+    /// <summary><c>POST /v2/models/{name}/versions/{version}/infer</c>: runs one version.</summary>
+    [Function("ModelVersionInfer")]
+    public Task<IActionResult> InferVersion(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
+        string name,
+        string version,
+        CancellationToken cancellationToken) =>
+        Run(request, body => inference.InferAsync(name, version, body, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <c>POST /models/{name}/predict</c> with <c>{"rows": [{feature: value, ...}]}</c>: a prediction per row. Query
+    /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>.
+    /// </summary>
+    [Function("PredictRecords")]
+    public Task<IActionResult> Predict(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/predict")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        Run(
+            request,
+            body => inference.PredictAsync(name, request.Query["version"].FirstOrDefault(), request.Query["alias"].FirstOrDefault(), body, cancellationToken),
+            cancellationToken);
+
+    /// <summary><c>GET /serving/cache</c>: what the model cache of this instance holds and has done.</summary>
+    [Function("ModelCacheStatistics")]
+    public IActionResult Statistics(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "serving/cache")] HttpRequest request) =>
+        new OkObjectResult(cache.GetStatistics());
+
+    private async Task<IActionResult> Run(HttpRequest request, Func<byte[], Task<byte[]>> run, CancellationToken cancellationToken)
+    {
+        if (await ApiResults.ReadBodyAsync(request, inference.MaxRequestBytes, cancellationToken) is not { } body)
+        {
+            return ApiResults.Error(
+                StatusCodes.Status413PayloadTooLarge,
+                $"The request body is larger than the {inference.MaxRequestBytes} bytes allowed (Serving__MaxRequestBytes).");
+        }
+
+        return await ApiResults.HandleAsync(async () => ApiResults.Json(await run(body)));
+    }
+}
