@@ -17,6 +17,76 @@ public static class OnnxModelBuilder
     public static byte[] Add(params long[] shape) =>
         Build("Add", [("a", TensorElementType.Float, shape), ("b", TensorElementType.Float, shape)], [("sum", TensorElementType.Float, shape)]);
 
+    /// <summary>
+    /// sklearn-onnx's probability output: ZipMap (domain ai.onnx.ml) turning <c>probabilities</c> (float [n, k]) into
+    /// <c>output_probability</c>, a sequence of maps from the class labels to the probabilities.
+    /// </summary>
+    public static byte[] ZipMap(params long[] classLabels)
+    {
+        byte[] attribute = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            w.WriteString("classlabels_int64s");
+            foreach (long label in classLabels)
+            {
+                w.WriteTag(8, WireFormat.WireType.Varint);
+                w.WriteInt64(label);
+            }
+
+            w.WriteTag(20, WireFormat.WireType.Varint);
+            w.WriteInt32(7); // AttributeProto.INTS
+        });
+        byte[] node = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            w.WriteString("probabilities");
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString("output_probability");
+            w.WriteTag(4, WireFormat.WireType.LengthDelimited);
+            w.WriteString("ZipMap");
+            Field(w, 5, attribute);
+            w.WriteTag(7, WireFormat.WireType.LengthDelimited);
+            w.WriteString("ai.onnx.ml");
+        });
+        byte[] floatTensor = Message(w => Field(w, 1, Message(t =>
+        {
+            t.WriteTag(1, WireFormat.WireType.Varint);
+            t.WriteInt32((int)TensorElementType.Float);
+        })));
+        byte[] map = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.Varint);
+            w.WriteInt32((int)TensorElementType.Int64);
+            Field(w, 2, floatTensor);
+        });
+        byte[] sequenceOfMaps = Message(w => Field(w, 4, Message(q => Field(q, 1, Message(m => Field(m, 5, map))))));
+        byte[] output = Message(w =>
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            w.WriteString("output_probability");
+            Field(w, 2, sequenceOfMaps);
+        });
+        byte[] graph = Message(w =>
+        {
+            Field(w, 1, node);
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString("graph");
+            Field(w, 11, ValueInfo("probabilities", TensorElementType.Float, [-1, classLabels.Length]));
+            Field(w, 12, output);
+        });
+        return Model(graph, ("", 13), ("ai.onnx.ml", 1));
+    }
+
+    /// <summary>
+    /// The same model with a distinct doc string (ModelProto field 6, appended: protobuf merges it), so that its bytes
+    /// and SHA-256 are new: a model no cache has seen.
+    /// </summary>
+    public static byte[] Unique(byte[] model) => [.. model, .. Message(w =>
+    {
+        w.WriteTag(6, WireFormat.WireType.LengthDelimited);
+        w.WriteString(Guid.NewGuid().ToString("N"));
+    })];
+
     /// <summary>A one-node model; a dimension of -1 is left open.</summary>
     public static byte[] Build(string opType, (string Name, TensorElementType Type, long[] Shape)[] inputs, (string Name, TensorElementType Type, long[] Shape)[] outputs)
     {
@@ -52,23 +122,27 @@ public static class OnnxModelBuilder
                 Field(w, 12, ValueInfo(output.Name, output.Type, output.Shape));
             }
         });
-        byte[] opset = Message(w =>
-        {
-            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            w.WriteString(string.Empty);
-            w.WriteTag(2, WireFormat.WireType.Varint);
-            w.WriteInt64(13);
-        });
-        return Message(w =>
-        {
-            w.WriteTag(1, WireFormat.WireType.Varint);
-            w.WriteInt64(8); // IR version 8
-            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
-            w.WriteString("serverless-tests");
-            Field(w, 7, graph);
-            Field(w, 8, opset);
-        });
+        return Model(graph, ("", 13));
     }
+
+    private static byte[] Model(byte[] graph, params (string Domain, long Version)[] opsets) => Message(w =>
+    {
+        w.WriteTag(1, WireFormat.WireType.Varint);
+        w.WriteInt64(8); // IR version 8
+        w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+        w.WriteString("serverless-tests");
+        Field(w, 7, graph);
+        foreach (var (domain, version) in opsets)
+        {
+            Field(w, 8, Message(o =>
+            {
+                o.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                o.WriteString(domain);
+                o.WriteTag(2, WireFormat.WireType.Varint);
+                o.WriteInt64(version);
+            }));
+        }
+    });
 
     private static byte[] ValueInfo(string name, TensorElementType elementType, long[] shape)
     {

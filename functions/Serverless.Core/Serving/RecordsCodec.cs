@@ -10,7 +10,7 @@ namespace Serverless.Core.Serving;
 /// same name (a scalar, or an array for an input wider than one value per row); rows are batched along the first
 /// dimension when the graph leaves it open, else run one by one. The outputs are read by their conventional names:
 /// <c>PredictedLabel</c>/<c>label</c>/<c>output_label</c> give the label, <c>Probability</c>/<c>probabilities</c>/
-/// <c>output_probability</c> the probabilities, and a model without a label gives its first of <c>Score</c>/
+/// <c>output_probability</c> the probabilities, and a model with neither gives its first of <c>Score</c>/
 /// <c>variable</c>/<c>value</c>/<c>prediction</c> (else its first output) as the value.
 /// </summary>
 internal static class RecordsCodec
@@ -259,7 +259,7 @@ internal static class RecordsCodec
 
         string? label = Find(LabelNames);
         string? probabilities = Find(ProbabilityNames);
-        string? value = label is null ? Find(ValueNames) ?? (session.OutputNames.Count > 0 ? session.OutputNames[0] : null) : null;
+        string? value = label is null && probabilities is null ? Find(ValueNames) ?? (session.OutputNames.Count > 0 ? session.OutputNames[0] : null) : null;
         var outputs = new[] { label, probabilities, value }.OfType<string>().Distinct().ToList();
         return new OutputRoles(label, probabilities, value, outputs);
     }
