@@ -41,6 +41,21 @@ param healthStorageTimeout string = '00:00:03'
 @description('Largest ONNX file the registry accepts, in bytes.')
 param registryMaxModelBytes int = 104857600
 
+@description('Largest inference or prediction request body, in bytes (larger: 413).')
+param servingMaxRequestBytes int = 16777216
+
+@description('Most models one instance holds in memory; the least recently used is unloaded beyond it.')
+param servingMaxLoadedModels int = 64
+
+@description('Most model artifact bytes one instance holds in memory; default a quarter of the instance memory, as ONNX Runtime needs about two to three times the file size.')
+param servingMaxLoadedBytes int = instanceMemoryMB * 262144
+
+@description('A model unused this long is unloaded (scale to zero, per model).')
+param servingIdleUnloadAfter string = '00:10:00'
+
+@description('How long an instance reuses a resolved alias: the longest it keeps serving the previous version after a promotion or rollback.')
+param servingAliasRefreshInterval string = '00:00:05'
+
 @description('A user or group to grant the storage data roles too, for local tools against Azure; empty for none.')
 param userPrincipalId string = ''
 
@@ -118,6 +133,13 @@ module functionApp 'modules/functionapp.bicep' = {
       SelfCheckSchedule: selfCheckSchedule
       Health__StorageTimeout: healthStorageTimeout
       Registry__MaxModelBytes: string(registryMaxModelBytes)
+      Serving__MaxRequestBytes: string(servingMaxRequestBytes)
+      Serving__MaxLoadedModels: string(servingMaxLoadedModels)
+      Serving__MaxLoadedBytes: string(servingMaxLoadedBytes)
+      Serving__IdleUnloadAfter: servingIdleUnloadAfter
+      Serving__AliasRefreshInterval: servingAliasRefreshInterval
+      Serving__IntraOpThreads: '1'
+      Serving__CacheDirectory: ''
     }
   }
   dependsOn: [rbac]
