@@ -1,3 +1,4 @@
+using System.Buffers;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -39,7 +40,7 @@ internal static class ApiResults
     public static ObjectResult Error(int status, string message) => new(new ErrorResponse(message)) { StatusCode = status };
 
     /// <summary>The JSON bytes as the response body.</summary>
-    public static FileContentResult Json(byte[] body) => new(body, "application/json; charset=utf-8");
+    public static JsonBytesResult Json(byte[] body) => new(body);
 
     /// <summary>
     /// Reads the request body, or returns null when it is longer than <paramref name="limit"/> (by its Content-Length or
@@ -52,17 +53,32 @@ internal static class ApiResults
             return null;
         }
 
-        using var buffer = new MemoryStream(request.ContentLength is long length ? (int)length : 4096);
-        var chunk = new byte[Math.Min(81920, limit + 1)];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        if (request.ContentLength is long length)
         {
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
+            var body = new byte[length];
+            await request.Body.ReadExactlyAsync(body, cancellationToken);
+            return body;
+        }
 
-            buffer.Write(chunk, 0, read);
+        // Chunked: read in pooled pieces until the limit is passed or the body ends.
+        using var buffer = new MemoryStream();
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(16384);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.ToArray();

@@ -195,15 +195,16 @@ internal static class RecordsCodec
             return;
         }
 
-        long width = output.GetTensorTypeAndShape().ElementCount / rows;
+        var info = output.GetTensorTypeAndShape();
+        long width = info.ElementCount / rows;
         if (scalar || width == 1)
         {
-            TensorCodec.WriteValues(writer, output, row * width, 1);
+            TensorCodec.WriteValues(writer, output, info.ElementDataType, row * width, 1);
             return;
         }
 
         writer.WriteStartArray();
-        TensorCodec.WriteValues(writer, output, row * width, width);
+        TensorCodec.WriteValues(writer, output, info.ElementDataType, row * width, width);
         writer.WriteEndArray();
     }
 

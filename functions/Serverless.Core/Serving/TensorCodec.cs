@@ -95,34 +95,23 @@ internal static class TensorCodec
             }
         }
 
-        var tensor = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, type, shape);
-        try
+        // Managed arrays handed to ONNX Runtime pinned: no native allocation or type query per request.
+        return type switch
         {
-            var raw = tensor.GetTensorMutableRawData();
-            switch (type)
-            {
-                case TensorElementType.Bool: Fill(raw, values, what, "BOOL", static (JsonElement e, out byte v) => TryBool(e, out v)); break;
-                case TensorElementType.Int8: Fill(raw, values, what, "INT8", static (JsonElement e, out sbyte v) => e.TryGetSByte(out v)); break;
-                case TensorElementType.Int16: Fill(raw, values, what, "INT16", static (JsonElement e, out short v) => e.TryGetInt16(out v)); break;
-                case TensorElementType.Int32: Fill(raw, values, what, "INT32", static (JsonElement e, out int v) => e.TryGetInt32(out v)); break;
-                case TensorElementType.Int64: Fill(raw, values, what, "INT64", static (JsonElement e, out long v) => e.TryGetInt64(out v)); break;
-                case TensorElementType.UInt8: Fill(raw, values, what, "UINT8", static (JsonElement e, out byte v) => e.TryGetByte(out v)); break;
-                case TensorElementType.UInt16: Fill(raw, values, what, "UINT16", static (JsonElement e, out ushort v) => e.TryGetUInt16(out v)); break;
-                case TensorElementType.UInt32: Fill(raw, values, what, "UINT32", static (JsonElement e, out uint v) => e.TryGetUInt32(out v)); break;
-                case TensorElementType.UInt64: Fill(raw, values, what, "UINT64", static (JsonElement e, out ulong v) => e.TryGetUInt64(out v)); break;
-                case TensorElementType.Float16: Fill(raw, values, what, "FP16", static (JsonElement e, out Half v) => TryHalf(e, out v)); break;
-                case TensorElementType.Float: Fill(raw, values, what, "FP32", static (JsonElement e, out float v) => TryFloat(e, out v)); break;
-                case TensorElementType.Double: Fill(raw, values, what, "FP64", static (JsonElement e, out double v) => TryDouble(e, out v)); break;
-                default: throw new InvalidInferenceRequestException($"{what}: tensors of {type} are not supported.");
-            }
-
-            return tensor;
-        }
-        catch
-        {
-            tensor.Dispose();
-            throw;
-        }
+            TensorElementType.Bool => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "BOOL", static (JsonElement e, out bool v) => TryBool(e, out v)), shape),
+            TensorElementType.Int8 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "INT8", static (JsonElement e, out sbyte v) => e.TryGetSByte(out v)), shape),
+            TensorElementType.Int16 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "INT16", static (JsonElement e, out short v) => e.TryGetInt16(out v)), shape),
+            TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "INT32", static (JsonElement e, out int v) => e.TryGetInt32(out v)), shape),
+            TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "INT64", static (JsonElement e, out long v) => e.TryGetInt64(out v)), shape),
+            TensorElementType.UInt8 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "UINT8", static (JsonElement e, out byte v) => e.TryGetByte(out v)), shape),
+            TensorElementType.UInt16 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "UINT16", static (JsonElement e, out ushort v) => e.TryGetUInt16(out v)), shape),
+            TensorElementType.UInt32 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "UINT32", static (JsonElement e, out uint v) => e.TryGetUInt32(out v)), shape),
+            TensorElementType.UInt64 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "UINT64", static (JsonElement e, out ulong v) => e.TryGetUInt64(out v)), shape),
+            TensorElementType.Float16 => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "FP16", static (JsonElement e, out Float16 v) => TryHalf(e, out v)), shape),
+            TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "FP32", static (JsonElement e, out float v) => TryFloat(e, out v)), shape),
+            TensorElementType.Double => OrtValue.CreateTensorValueFromMemory(Fill(values, what, "FP64", static (JsonElement e, out double v) => TryDouble(e, out v)), shape),
+            _ => throw new InvalidInferenceRequestException($"{what}: tensors of {type} are not supported."),
+        };
     }
 
     /// <summary>Writes one output as a protocol tensor object: name, datatype, shape, data and, for non-tensors, parameters.</summary>
@@ -137,7 +126,7 @@ internal static class TensorCodec
                 writer.WriteString("datatype", OnnxModelInspector.Datatype(info.ElementDataType));
                 WriteShape(writer, info.Shape);
                 writer.WriteStartArray("data");
-                WriteValues(writer, value, 0, info.ElementCount);
+                WriteValues(writer, value, info.ElementDataType, 0, info.ElementCount);
                 writer.WriteEndArray();
                 break;
             case OnnxValueType.ONNX_TYPE_MAP:
@@ -170,9 +159,12 @@ internal static class TensorCodec
     }
 
     /// <summary>Writes the elements <paramref name="start"/> to <paramref name="start"/>+<paramref name="count"/> of a tensor as JSON values.</summary>
-    public static void WriteValues(Utf8JsonWriter writer, OrtValue tensor, long start, long count)
+    public static void WriteValues(Utf8JsonWriter writer, OrtValue tensor, long start, long count) =>
+        WriteValues(writer, tensor, tensor.GetTensorTypeAndShape().ElementDataType, start, count);
+
+    /// <summary>As <see cref="WriteValues(Utf8JsonWriter, OrtValue, long, long)"/>, for a tensor whose element type is known.</summary>
+    public static void WriteValues(Utf8JsonWriter writer, OrtValue tensor, TensorElementType type, long start, long count)
     {
-        var type = tensor.GetTensorTypeAndShape().ElementDataType;
         if (type == TensorElementType.String)
         {
             for (long i = start; i < start + count; i++)
@@ -224,10 +216,9 @@ internal static class TensorCodec
 
     private delegate bool Parser<T>(JsonElement element, out T value);
 
-    private static void Fill<T>(Span<byte> raw, IReadOnlyList<JsonElement> values, string what, string datatype, Parser<T> parse)
-        where T : unmanaged
+    private static T[] Fill<T>(IReadOnlyList<JsonElement> values, string what, string datatype, Parser<T> parse)
     {
-        var target = MemoryMarshal.Cast<byte, T>(raw);
+        var target = new T[values.Count];
         for (int i = 0; i < values.Count; i++)
         {
             var kind = values[i].ValueKind;
@@ -242,11 +233,13 @@ internal static class TensorCodec
                 throw Mismatch(what, datatype, values[i], i);
             }
         }
+
+        return target;
     }
 
-    private static bool TryBool(JsonElement element, out byte value)
+    private static bool TryBool(JsonElement element, out bool value)
     {
-        value = element.ValueKind == JsonValueKind.True ? (byte)1 : (byte)0;
+        value = element.ValueKind == JsonValueKind.True;
         return element.ValueKind is JsonValueKind.True or JsonValueKind.False;
     }
 
@@ -274,11 +267,12 @@ internal static class TensorCodec
         return ok && (float.IsFinite(value) || !double.IsFinite(wide));
     }
 
-    private static bool TryHalf(JsonElement element, out Half value)
+    private static bool TryHalf(JsonElement element, out Float16 value)
     {
         bool ok = TryDouble(element, out double wide);
-        value = (Half)wide;
-        return ok && (Half.IsFinite(value) || !double.IsFinite(wide));
+        var half = (Half)wide;
+        value = new Float16(BitConverter.HalfToUInt16Bits(half));
+        return ok && (Half.IsFinite(half) || !double.IsFinite(wide));
     }
 
     private static void WriteFloat(Utf8JsonWriter writer, double value, float? single)

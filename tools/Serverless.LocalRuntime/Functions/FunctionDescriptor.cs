@@ -27,4 +27,10 @@ internal sealed record FunctionDescriptor(
     public bool RunOnStartup { get; init; }
 
     public string EntryPoint => $"{Method.DeclaringType!.FullName}.{Method.Name}";
+
+    /// <summary>The method's parameters, read once.</summary>
+    public ParameterInfo[] MethodParameters { get; } = Method.GetParameters();
+
+    /// <summary>Creates the function class's instance from a service provider, as compiled once by ActivatorUtilities.</summary>
+    public ObjectFactory? InstanceFactory { get; } = Method.IsStatic ? null : ActivatorUtilities.CreateFactory(Method.DeclaringType!, Type.EmptyTypes);
 }

@@ -20,7 +20,7 @@ internal static class FunctionInvoker
         CancellationToken cancellationToken,
         Func<string, string?>? routeValue = null)
     {
-        var parameters = function.Method.GetParameters();
+        var parameters = function.MethodParameters;
         var arguments = new object?[parameters.Length];
         for (int i = 0; i < parameters.Length; i++)
         {
@@ -34,7 +34,7 @@ internal static class FunctionInvoker
             };
         }
 
-        object? instance = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(scope, function.Method.DeclaringType!);
+        object? instance = function.InstanceFactory?.Invoke(scope, null);
         try
         {
             object? returned;

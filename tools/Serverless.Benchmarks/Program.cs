@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Serverless.Benchmarks;
+using Serverless.Demo;
+
+// Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
+//        [--duration SECONDS] [--models COUNT]
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (int i = 0; i + 1 < args.Length; i += 2)
+{
+    options[args[i].TrimStart('-')] = args[i + 1];
+}
+
+if (!options.TryGetValue("storage", out string? storage) || !options.TryGetValue("runtime", out string? runtimeDll))
+{
+    Console.Error.WriteLine("Usage: Serverless.Benchmarks --storage CONNECTION --runtime PATH/Serverless.LocalRuntime.dll [--duration 10] [--models 1000]");
+    return 2;
+}
+
+int seconds = int.Parse(options.GetValueOrDefault("duration", "10"), CultureInfo.InvariantCulture);
+int modelCount = int.Parse(options.GetValueOrDefault("models", "1000"), CultureInfo.InvariantCulture);
+int[] connections = [1, 16, 64];
+var report = new StringBuilder();
+void Line(string text = "")
+{
+    Console.WriteLine(text);
+    report.AppendLine(text);
+}
+
+const string SingleRowInfer =
+    """{"inputs": [{"name": "income", "shape": [1, 1], "datatype": "FP32", "data": [85]}, {"name": "debt_ratio", "shape": [1, 1], "datatype": "FP32", "data": [0.2]}, {"name": "years_employed", "shape": [1, 1], "datatype": "FP32", "data": [6]}, {"name": "late_payments", "shape": [1, 1], "datatype": "FP32", "data": [0]}], "outputs": [{"name": "PredictedLabel.output"}, {"name": "Probability.output"}]}""";
+const string SingleRowPredict = """{"rows": [{"income": 85, "debt_ratio": 0.2, "years_employed": 6, "late_payments": 0}]}""";
+
+var demo = DemoClassifier.Train();
+Line(string.Create(CultureInfo.InvariantCulture, $"# Serving benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+Line();
+Line(string.Create(CultureInfo.InvariantCulture,
+    $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; wrk shares the cores with the server. Model: the demo classifier ({demo.Onnx.Length} bytes ONNX, 4 FP32 inputs), one row per request; {seconds} s per measurement."));
+Line();
+
+// (a) in process; then (b) and (c) on the same model and single-row request, measured in turns (every target at every
+// connection count, three rounds) so that drift on the machine falls on all of them alike; each figure is the median
+// of its three runs.
+const int Rounds = 3;
+var results = new List<LatencySummary>
+{
+    InProcessBenchmark.Run(demo.Onnx, 1, seconds),
+    InProcessBenchmark.Run(demo.Onnx, Environment.ProcessorCount, seconds),
+};
+var handWritten = await HandWrittenServer.StartAsync(demo.Onnx);
+string handUrl = handWritten.Urls.First() + "/v2/models/demo/infer";
+
+var registryModels = new List<string>();
+await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new Dictionary<string, string>()))
+{
+    await Register(runtime.Client, "bench-demo", demo.Onnx, production: true);
+    (string Name, string Url, string Body)[] targets =
+    [
+        ("Hand-written ASP.NET Core endpoint", handUrl, SingleRowInfer),
+        ("Platform /v2/models/{name}/infer (local runtime)", new Uri(runtime.BaseAddress, "v2/models/bench-demo/infer").ToString(), SingleRowInfer),
+        ("Platform /models/{name}/predict (local runtime)", new Uri(runtime.BaseAddress, "models/bench-demo/predict").ToString(), SingleRowPredict),
+    ];
+    foreach (var target in targets)
+    {
+        await Warm(new Uri(target.Url), target.Body);
+    }
+
+    var runs = new List<LatencySummary>();
+    for (int round = 0; round < Rounds; round++)
+    {
+        foreach (int c in connections)
+        {
+            foreach (var target in targets)
+            {
+                runs.Add(await Wrk.RunAsync(target.Name, target.Url, Wrk.PostScript(target.Body), c, seconds));
+            }
+        }
+    }
+
+    await handWritten.StopAsync();
+    foreach (var target in targets)
+    {
+        foreach (int c in connections)
+        {
+            results.Add(LatencySummary.Median(runs.Where(r => r.Name == target.Name && r.Connections == c).ToList()));
+        }
+    }
+
+    Line("## Throughput and latency");
+    Line();
+    Line("| Target | Connections (threads in process) | Requests/s | p50 ms | p99 ms | Errors |");
+    Line("| --- | ---: | ---: | ---: | ---: | ---: |");
+    results.ForEach(r => Line(r.ToRow()));
+    Line();
+    double Rps(string prefix, int c) => results.First(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Connections == c).RequestsPerSecond;
+    double ratio = Rps("Platform /v2", 64) / Rps("Hand-written", 64);
+    double p99At16 = results.First(r => r.Name.StartsWith("Platform /v2", StringComparison.Ordinal) && r.Connections == 16).P99Ms;
+    Line(string.Create(CultureInfo.InvariantCulture, $"- /infer vs hand-written at 64 connections: {ratio:F2}x (target >= 0.80x: {(ratio >= 0.8 ? "met" : "NOT met")})"));
+    Line(string.Create(CultureInfo.InvariantCulture, $"- /infer p99 at 16 connections: {p99At16:F2} ms (target < 5 ms: {(p99At16 < 5 ? "met" : "NOT met")})"));
+    Line(string.Create(CultureInfo.InvariantCulture, $"- /predict vs /infer at 64 connections: {Rps("Platform /models", 64) / Rps("Platform /v2", 64):F2}x"));
+    Line();
+
+    // Memory per loaded model: 50 distinct copies loaded through the ready endpoint.
+    const int Loaded = 50;
+    for (int i = 0; i < modelCount; i++)
+    {
+        string name = $"bench-zipf-{i:D4}";
+        await Register(runtime.Client, name, ModelVariants.Create(demo.Onnx, i), production: true);
+        registryModels.Add(name);
+    }
+
+    var before = runtime.Memory();
+    foreach (string name in registryModels.Take(Loaded))
+    {
+        (await runtime.Client.GetAsync($"v2/models/{name}/ready")).EnsureSuccessStatusCode();
+    }
+
+    var after = runtime.Memory();
+    var statistics = await runtime.Client.GetFromJsonAsync<JsonElement>("serving/cache");
+    Line("## Memory per loaded model");
+    Line();
+    Line(string.Create(CultureInfo.InvariantCulture,
+        $"{Loaded} distinct copies of the demo model loaded: resident memory {before.RssMiB:F1} -> {after.RssMiB:F1} MiB, {(after.RssMiB - before.RssMiB) * 1024 / Loaded:F0} KiB per model (cache holds {statistics.GetProperty("loadedModels").GetInt32()} models, {statistics.GetProperty("loadedBytes").GetInt64()} artifact bytes)."));
+    Line();
+
+    // Zipf traffic over every registered copy, with the default cache bounds (64 models).
+    var zipfStart = await runtime.Client.GetFromJsonAsync<JsonElement>("serving/cache");
+    var zipf = await Wrk.RunAsync("Zipf s=1.0 over registered models, /predict", runtime.BaseAddress.ToString(), ZipfScript(registryModels, SingleRowPredict), 16, seconds * 2);
+    var zipfEnd = await runtime.Client.GetFromJsonAsync<JsonElement>("serving/cache");
+    long Delta(string property) => zipfEnd.GetProperty(property).GetInt64() - zipfStart.GetProperty(property).GetInt64();
+    double hitRate = (double)Delta("hits") / (Delta("hits") + Delta("misses"));
+    var memory = runtime.Memory();
+    Line($"## {modelCount} registered models, Zipf-distributed traffic");
+    Line();
+    Line("| Target | Connections | Requests/s | p50 ms | p99 ms | Errors |");
+    Line("| --- | ---: | ---: | ---: | ---: | ---: |");
+    Line(zipf.ToRow());
+    Line();
+    Line(string.Create(CultureInfo.InvariantCulture,
+        $"Cache hit rate {hitRate:P1} ({Delta("hits")} hits, {Delta("misses")} misses, {Delta("evictions")} evictions; bounds: 64 models, 1 GiB); resident memory at the end {memory.RssMiB:F0} MiB, peak over the whole run {memory.PeakMiB:F0} MiB; {zipfEnd.GetProperty("loadedModels").GetInt32()} models loaded at the end."));
+    Line();
+}
+
+// Cold load: a runtime that unloads after 1 s idle and has its own empty disk cache.
+string coldCache = Path.Combine(Path.GetTempPath(), "bench-cold-" + Guid.NewGuid().ToString("N"));
+await using (var cold = await RuntimeHost.StartAsync(runtimeDll, storage, new Dictionary<string, string>
+{
+    ["Serving__IdleUnloadAfter"] = "00:00:01",
+    ["Serving__CacheDirectory"] = coldCache,
+}))
+{
+    var fromBlob = new List<double>();
+    foreach (string name in registryModels.Skip(registryModels.Count - 15))
+    {
+        fromBlob.Add(await TimeRequest(cold.Client, $"models/{name}/predict", SingleRowPredict));
+    }
+
+    var fromDisk = new List<double>();
+    var warm = new List<double>();
+    for (int i = 0; i < 15; i++)
+    {
+        while ((await cold.Client.GetFromJsonAsync<JsonElement>("serving/cache")).GetProperty("loadedModels").GetInt32() > 0)
+        {
+            await Task.Delay(100);
+        }
+
+        fromDisk.Add(await TimeRequest(cold.Client, "models/bench-demo/predict", SingleRowPredict));
+        warm.Add(await TimeRequest(cold.Client, "models/bench-demo/predict", SingleRowPredict));
+    }
+
+    fromBlob.Sort();
+    fromDisk.Sort();
+    warm.Sort();
+    Line("## Cold load (first request after unload)");
+    Line();
+    Line("| Case | Median ms | p90 ms | Max ms |");
+    Line("| --- | ---: | ---: | ---: |");
+    foreach (var (label, samples) in new[] { ("First load of a model: download from Blob (Azurite), verify, create session, predict", fromBlob), ("Reload after idle unload: local disk copy, verify, create session, predict", fromDisk), ("Warm request right after, for comparison", warm) })
+    {
+        Line(string.Create(CultureInfo.InvariantCulture,
+            $"| {label} | {LatencySummary.Percentile(samples, 0.5):F2} | {LatencySummary.Percentile(samples, 0.9):F2} | {samples[^1]:F2} |"));
+    }
+
+    Line();
+    double coldMedian = LatencySummary.Percentile(fromDisk, 0.5);
+    Line(string.Create(CultureInfo.InvariantCulture, $"- cold load after unload, median: {coldMedian:F1} ms (target < 100 ms: {(coldMedian < 100 ? "met" : "NOT met")})"));
+}
+
+Directory.Delete(coldCache, recursive: true);
+if (options.TryGetValue("out", out string? outFile))
+{
+    await File.WriteAllTextAsync(outFile, report.ToString());
+}
+
+return 0;
+
+static async Task Register(HttpClient client, string name, byte[] model, bool production)
+{
+    using var content = new ByteArrayContent(model);
+    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+    using var response = await client.PostAsync($"models/{name}/versions", content);
+    response.EnsureSuccessStatusCode();
+    int version = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
+    if (production)
+    {
+        (await client.PutAsJsonAsync($"models/{name}/aliases/production", new { version })).EnsureSuccessStatusCode();
+    }
+}
+
+// A request that must succeed, then load for a few seconds so that every measurement runs on tiered-up JIT code.
+static async Task Warm(Uri url, string body)
+{
+    using var client = new HttpClient();
+    using var response = await client.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"));
+    response.EnsureSuccessStatusCode();
+    await Wrk.RunAsync("warm-up", url.ToString(), Wrk.PostScript(body), 16, 5);
+}
+
+static async Task<double> TimeRequest(HttpClient client, string path, string body)
+{
+    long start = Stopwatch.GetTimestamp();
+    using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+    await response.Content.ReadAsByteArrayAsync();
+    double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+    response.EnsureSuccessStatusCode();
+    return elapsed;
+}
+
+static string ZipfScript(List<string> names, string body)
+{
+    // Rank r is drawn with probability proportional to 1/r; the cumulative table is searched per request.
+    var script = new StringBuilder();
+    script.AppendLine("wrk.method = \"POST\"");
+    script.AppendLine("wrk.headers[\"Content-Type\"] = \"application/json\"");
+    script.Append("local body = [==[").Append(body).AppendLine("]==]");
+    script.AppendLine("local names = {" + string.Join(",", names.Select(n => $"\"{n}\"")) + "}");
+    script.AppendLine("""
+        local cdf, total = {}, 0
+        for r = 1, #names do total = total + 1 / r; cdf[r] = total end
+        for r = 1, #names do cdf[r] = cdf[r] / total end
+        math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+        request = function()
+          local u, lo, hi = math.random(), 1, #names
+          while lo < hi do
+            local mid = math.floor((lo + hi) / 2)
+            if cdf[mid] < u then lo = mid + 1 else hi = mid end
+          end
+          return wrk.format("POST", "/models/" .. names[lo] .. "/predict", nil, body)
+        end
+        """);
+    return script.ToString();
+}
