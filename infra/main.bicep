@@ -53,7 +53,7 @@ param servingMaxLoadedBytes int = instanceMemoryMB * 262144
 @description('A model unused this long is unloaded (scale to zero, per model).')
 param servingIdleUnloadAfter string = '00:10:00'
 
-@description('How long an instance reuses a resolved alias: the longest it keeps serving the previous version after a promotion or rollback.')
+@description('Age at which an instance re-reads a resolved alias in the background: the longest it serves the previous version after a promotion or rollback.')
 param servingAliasRefreshInterval string = '00:00:05'
 
 @description('A user or group to grant the storage data roles too, for local tools against Azure; empty for none.')

@@ -13,7 +13,7 @@ namespace Serverless.Core.Serving;
 /// the version (the <c>production</c> alias unless one is named), borrows its model from the <see cref="ModelCache"/>,
 /// checks the request against the model's graph and runs it. Every answer names the version and carries a prediction id.
 /// </summary>
-public sealed class InferenceService(ModelRegistry registry, ModelCache cache, IMemoryCache lookups, IOptions<ServingOptions> options)
+public sealed class InferenceService(ModelRegistry registry, ModelCache cache, IMemoryCache lookups, TimeProvider clock, IOptions<ServingOptions> options)
 {
     /// <summary>The alias served when a request names no version.</summary>
     public const string ServingAlias = "production";
@@ -22,13 +22,14 @@ public sealed class InferenceService(ModelRegistry registry, ModelCache cache, I
     private static readonly RunOptions DefaultRunOptions = new();
 
     private readonly ServingOptions _options = options.Value;
+    private readonly AliasCache _aliases = new(registry, clock, options.Value.AliasRefreshInterval);
 
     /// <summary>Largest request body accepted.</summary>
     public long MaxRequestBytes => _options.MaxRequestBytes;
 
     /// <summary>
     /// The version a request is for: <paramref name="version"/> if given, else the version <paramref name="alias"/> (by
-    /// default <c>production</c>) points at, re-read from the registry at most every <see cref="ServingOptions.AliasRefreshInterval"/>.
+    /// default <c>production</c>) points at, refreshed in the background once older than <see cref="ServingOptions.AliasRefreshInterval"/>.
     /// </summary>
     /// <exception cref="ModelNotFoundException">No such model, version or alias.</exception>
     public async Task<ModelVersionInfo> ResolveAsync(string name, string? version, string? alias, CancellationToken cancellationToken)
@@ -48,12 +49,7 @@ public sealed class InferenceService(ModelRegistry registry, ModelCache cache, I
             }))!;
         }
 
-        alias ??= ServingAlias;
-        return (await lookups.GetOrCreateAsync(("alias", name, alias), async entry =>
-        {
-            entry.AbsoluteExpirationRelativeToNow = _options.AliasRefreshInterval;
-            return await registry.GetByAliasAsync(name, alias, cancellationToken);
-        }))!;
+        return await _aliases.ResolveAsync(name, alias ?? ServingAlias, cancellationToken);
     }
 
     /// <summary>Loads the version (if it is not loaded) so that it is ready to serve; returns it.</summary>

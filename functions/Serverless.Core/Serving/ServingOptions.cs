@@ -22,8 +22,9 @@ public sealed class ServingOptions
     public string CacheDirectory { get; set; } = string.Empty;
 
     /// <summary>
-    /// How long a resolved alias (such as <c>production</c>) is reused before the registry is asked again: the longest
-    /// an instance keeps serving the previous version after a promotion or rollback.
+    /// How old a resolved alias (such as <c>production</c>) may get before a request starts a background re-read from
+    /// the registry. Requests never wait for that read, so an instance serves the previous version for at most this
+    /// long (plus one request) after a promotion or rollback, and keeps serving while storage is unreachable.
     /// </summary>
     public TimeSpan AliasRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
