@@ -1,23 +1,18 @@
 using Microsoft.ML.OnnxRuntime;
-using Serverless.Core.Registry;
 
 namespace Serverless.Core.Serving;
 
-/// <summary>A model version held in memory: its ONNX Runtime session and the version that made it.</summary>
+/// <summary>
+/// A model held in memory: one ONNX Runtime session per artifact hash, shared by every version registered with the
+/// same bytes (the request's resolved version is what answers name).
+/// </summary>
 public sealed class LoadedModel : IDisposable
 {
-    private readonly bool _ownsSession;
-
-    internal LoadedModel(ModelVersionInfo version, InferenceSession session, bool ownsSession)
+    internal LoadedModel(InferenceSession session)
     {
-        _ownsSession = ownsSession;
-        Version = version;
         Session = session;
         OutputNames = [.. session.OutputNames];
     }
-
-    /// <summary>The registered version this session was loaded from.</summary>
-    public ModelVersionInfo Version { get; }
 
     /// <summary>The ONNX Runtime session; safe for concurrent <c>Run</c> calls.</summary>
     public InferenceSession Session { get; }
@@ -26,11 +21,5 @@ public sealed class LoadedModel : IDisposable
     public IReadOnlyList<string> OutputNames { get; }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (_ownsSession)
-        {
-            Session.Dispose();
-        }
-    }
+    public void Dispose() => Session.Dispose();
 }

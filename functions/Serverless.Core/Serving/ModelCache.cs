@@ -78,12 +78,7 @@ public sealed partial class ModelCache : IDisposable
         {
             var model = await entry.Load!.Value.WaitAsync(cancellationToken);
             EnforceBounds(entry);
-
-            // The session serves every version with these bytes; the lease names the version asked for.
-            var leased = ReferenceEquals(model.Version, version) || model.Version.Version == version.Version && model.Version.Name == version.Name
-                ? model
-                : new LoadedModel(version, model.Session, ownsSession: false);
-            return new ModelLease(leased, () => Release(entry));
+            return new ModelLease(model, () => Release(entry));
         }
         catch
         {
@@ -186,7 +181,7 @@ public sealed partial class ModelCache : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
         };
-        var model = new LoadedModel(version, new InferenceSession(bytes, sessionOptions), ownsSession: true);
+        var model = new LoadedModel(new InferenceSession(bytes, sessionOptions));
         lock (_gate)
         {
             _loads++;

@@ -13,12 +13,7 @@ public sealed class InferenceFunctionsTests(LocalRuntimeFixture fixture) : IClas
 {
     private HttpClient Client => fixture.Runtime.Client;
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json)
-    {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await Client.PostAsync(new Uri(path, UriKind.Relative), content);
-        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json) => Client.PostJsonAsync(path, json);
 
     public static TheoryData<TensorElementType, string, string> EveryTensorType => new()
     {

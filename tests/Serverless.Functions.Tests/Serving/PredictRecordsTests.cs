@@ -17,12 +17,7 @@ public sealed class PredictRecordsTests(PredictRecordsTests.DemoModelFixture fix
         public DemoModel Demo { get; } = DemoClassifier.Train();
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json)
-    {
-        using var content = new StringContent(json, Encoding.UTF8, "application/json");
-        using var response = await Client.PostAsync(new Uri(path, UriKind.Relative), content);
-        return (response.StatusCode, await response.Content.ReadFromJsonAsync<JsonElement>());
-    }
+    private Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string json) => Client.PostJsonAsync(path, json);
 
     [Fact]
     public async Task Predict_DemoClassifier_LabelAndProbabilitiesPerRowWithVersionAndIds()
