@@ -24,6 +24,7 @@ public sealed partial class ModelCache : IDisposable
     private readonly ILogger<ModelCache> _logger;
     private readonly string _directory;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long At, string Message)> _refused = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ITimer _sweeper;
     private long _bytes;
@@ -48,14 +49,31 @@ public sealed partial class ModelCache : IDisposable
         _sweeper = clock.CreateTimer(_ => UnloadIdle(), null, period, period);
     }
 
+    /// <summary>How long an artifact that failed its hash check is refused before it is downloaded and checked again.</summary>
+    public static readonly TimeSpan IntegrityRetryAfter = TimeSpan.FromMinutes(1);
+
     /// <summary>Borrows the model of <paramref name="version"/>, loading it if it is not in memory.</summary>
-    /// <exception cref="ModelIntegrityException">The stored artifact does not match its recorded SHA-256.</exception>
+    /// <exception cref="ModelIntegrityException">
+    /// The stored artifact does not match its recorded SHA-256. The refusal is remembered for
+    /// <see cref="IntegrityRetryAfter"/>, so that requests in the meantime fail at once instead of each downloading the
+    /// artifact and recording another event.
+    /// </exception>
     public async Task<ModelLease> AcquireAsync(ModelVersionInfo version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
         Entry entry;
         lock (_gate)
         {
+            if (_refused.TryGetValue(version.Sha256, out var refusal))
+            {
+                if (_clock.GetElapsedTime(refusal.At) < IntegrityRetryAfter)
+                {
+                    throw new ModelIntegrityException(refusal.Message);
+                }
+
+                _refused.Remove(version.Sha256);
+            }
+
             if (_entries.TryGetValue(version.Sha256, out var found))
             {
                 entry = found;
@@ -165,6 +183,11 @@ public sealed partial class ModelCache : IDisposable
                 string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 string message = $"Model '{version.Name}' version {version.Version} is not served: its artifact '{version.Artifact}' hashes to {actual}, not the registered {version.Sha256}.";
                 LogIntegrityFailure(_logger, version.Name, version.Version, version.Sha256, actual);
+                lock (_gate)
+                {
+                    _refused[version.Sha256] = (_clock.GetTimestamp(), message);
+                }
+
                 await _registry.RecordEventAsync(version.Name, version.Version, "integrity-failure", message, CancellationToken.None);
                 throw new ModelIntegrityException(message);
             }

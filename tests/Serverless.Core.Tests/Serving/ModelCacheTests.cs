@@ -149,24 +149,32 @@ public sealed class ModelCacheTests : IDisposable
     }
 
     [Fact]
-    public async Task AcquireAsync_ArtifactTampered_RefusesToServeAndRecordsTheEvent()
+    public async Task AcquireAsync_ArtifactTampered_RefusesToServeRecordsOneEventAndChecksAgainLater()
     {
         var registry = await RegistryAsync();
         var version = await RegisterNewAsync(registry);
-        await new BlobServiceClient(_connection).GetBlobContainerClient("models").GetBlobClient(version.Artifact)
-            .UploadAsync(BinaryData.FromBytes(OnnxModelBuilder.Unique(OnnxModelBuilder.Add(2))), overwrite: true);
-        var cache = Cache(registry);
+        var artifact = new BlobServiceClient(_connection).GetBlobContainerClient("models").GetBlobClient(version.Artifact);
+        byte[] original = (await artifact.DownloadContentAsync()).Value.Content.ToArray();
+        await artifact.UploadAsync(BinaryData.FromBytes(OnnxModelBuilder.Unique(OnnxModelBuilder.Add(2))), overwrite: true);
+        var clock = new FakeTimeProvider();
+        var cache = Cache(registry, clock);
 
         var first = await Assert.ThrowsAsync<ModelIntegrityException>(() => cache.AcquireAsync(version, CancellationToken.None));
-        await Assert.ThrowsAsync<ModelIntegrityException>(() => cache.AcquireAsync(version, CancellationToken.None));
+        var second = await Assert.ThrowsAsync<ModelIntegrityException>(() => cache.AcquireAsync(version, CancellationToken.None));
 
         Assert.Contains(version.Sha256, first.Message, StringComparison.Ordinal);
-        Assert.Equal(2, cache.GetStatistics().LoadFailures);
+        Assert.Equal(first.Message, second.Message);
+        Assert.Equal(1, cache.GetStatistics().LoadFailures);
         Assert.Equal(0, cache.GetStatistics().LoadedModels);
         Assert.False(File.Exists(Path.Combine(_directory, version.Sha256 + ".onnx")));
-        var events = (await registry.GetModelAsync(version.Name, CancellationToken.None)).Events;
-        Assert.Equal(2, events.Count);
-        Assert.All(events, e => Assert.Equal(("integrity-failure", 1), (e.Kind, e.Version)));
+        var recorded = Assert.Single((await registry.GetModelAsync(version.Name, CancellationToken.None)).Events);
+        Assert.Equal(("integrity-failure", 1), (recorded.Kind, recorded.Version));
+
+        // Repaired in storage: served once the refusal has run its course.
+        await artifact.UploadAsync(BinaryData.FromBytes(original), overwrite: true);
+        clock.Advance(ModelCache.IntegrityRetryAfter);
+        using var lease = await cache.AcquireAsync(version, CancellationToken.None);
+        Assert.Equal([11f, 22f], RunAdd(lease.Model));
     }
 
     [Fact]
