@@ -45,7 +45,7 @@ param registryMaxModelBytes int = 104857600
 param servingMaxRequestBytes int = 16777216
 
 @description('Most models one instance holds in memory; the least recently used is unloaded beyond it.')
-param servingMaxLoadedModels int = 64
+param servingMaxLoadedModels int = 256
 
 @description('Most model artifact bytes one instance holds in memory; default a quarter of the instance memory, as ONNX Runtime needs about two to three times the file size.')
 param servingMaxLoadedBytes int = instanceMemoryMB * 262144

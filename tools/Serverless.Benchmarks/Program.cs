@@ -133,7 +133,7 @@ await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new
     Line();
     Line("| Cache bounds | Requests/s | p50 ms | p99 ms | Errors | Hit rate | Loads | Models loaded at end | Resident MiB at end | Peak resident MiB |");
     Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-    Line(await Zipf(runtime, "64 models, 1 GiB (defaults)"));
+    Line(await Zipf(runtime, "256 models, 1 GiB (defaults)"));
 }
 
 // The same traffic on a fresh instance whose bounds hold every model: the memory of a working set that all fits.

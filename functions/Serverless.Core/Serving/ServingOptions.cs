@@ -10,7 +10,7 @@ public sealed class ServingOptions
     public long MaxRequestBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Most models held in memory at once; the least recently used is unloaded beyond it.</summary>
-    public int MaxLoadedModels { get; set; } = 64;
+    public int MaxLoadedModels { get; set; } = 256;
 
     /// <summary>Most artifact bytes held in memory at once; the least recently used model is unloaded beyond it.</summary>
     public long MaxLoadedBytes { get; set; } = 1024L * 1024 * 1024;
