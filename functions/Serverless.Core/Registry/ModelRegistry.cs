@@ -143,17 +143,19 @@ public sealed partial class ModelRegistry
 
     /// <summary>The version an alias points at.</summary>
     /// <exception cref="ModelNotFoundException">No such model, or the alias is not set.</exception>
-    public async Task<ModelVersionInfo> GetByAliasAsync(string name, string alias, CancellationToken cancellationToken)
+    public async Task<ModelVersionInfo> GetByAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
+        await GetVersionAsync(name, await GetAliasTargetAsync(name, alias, cancellationToken), cancellationToken);
+
+    /// <summary>The version number an alias points at: one table read.</summary>
+    /// <exception cref="ModelNotFoundException">No such model, or the alias is not set.</exception>
+    public async Task<int> GetAliasTargetAsync(string name, string alias, CancellationToken cancellationToken)
     {
         ValidateName(name);
         await EnsureProvisionedAsync(cancellationToken);
-        var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias), cancellationToken: cancellationToken);
-        if (!row.HasValue)
-        {
-            throw new ModelNotFoundException($"Model '{name}' has no '{alias}' alias. Set it with PUT /models/{name}/aliases/{alias}.");
-        }
-
-        return await GetVersionAsync(name, row.Value!.GetInt32("Version") ?? 0, cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias), select: ["Version"], cancellationToken: cancellationToken);
+        return row.HasValue
+            ? row.Value!.GetInt32("Version") ?? 0
+            : throw new ModelNotFoundException($"Model '{name}' has no '{alias}' alias. Set it with PUT /models/{name}/aliases/{alias}.");
     }
 
     /// <summary>A model with its versions, aliases and alias history.</summary>

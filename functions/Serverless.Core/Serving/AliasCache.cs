@@ -34,7 +34,9 @@ internal sealed class AliasCache(ModelRegistry registry, TimeProvider clock, Tim
     {
         try
         {
-            var version = await registry.GetByAliasAsync(name, alias, CancellationToken.None);
+            // One read while the alias stays put; the version row only when it has moved.
+            int target = await registry.GetAliasTargetAsync(name, alias, CancellationToken.None);
+            var version = target == stale.Version.Version ? stale.Version : await registry.GetVersionAsync(name, target, CancellationToken.None);
             _entries[(name, alias)] = new Entry(version, clock.GetTimestamp());
         }
         catch (ModelNotFoundException)
