@@ -278,7 +278,13 @@ public sealed class InferenceService(ModelRegistry registry, ModelCache cache, I
                 throw new InvalidInferenceRequestException($"Input '{name}': shape {shapeElement.GetRawText()} must hold whole numbers of zero or more.");
             }
 
-            count = checked(count * shape[d++]);
+            count = shape[d] == 0 || count <= int.MaxValue / shape[d] ? count * shape[d] : int.MaxValue + 1L;
+            d++;
+        }
+
+        if (count > int.MaxValue)
+        {
+            throw new InvalidInferenceRequestException($"Input '{name}': shape {shapeElement.GetRawText()} holds more values than a request can carry.");
         }
 
         var dims = spec.Dimensions;

@@ -145,6 +145,7 @@ public sealed class InferenceFunctionsTests(LocalRuntimeFixture fixture) : IClas
     [InlineData("{\"inputs\": [{\"name\": \"a\", \"shape\": [2], \"datatype\": \"FP32\", \"data\": [1, \"x\"]}, B]}", "not a valid FP32")]
     [InlineData("{\"inputs\": [{\"name\": \"a\", \"shape\": [2], \"datatype\": \"FP32\", \"data\": [1, true]}, B]}", "not a valid FP32")]
     [InlineData("{\"inputs\": [{\"name\": \"a\", \"shape\": [-2], \"datatype\": \"FP32\", \"data\": [1, 2]}, B]}", "zero or more")]
+    [InlineData("{\"inputs\": [{\"name\": \"a\", \"shape\": [9223372036854775807, 4], \"datatype\": \"FP32\", \"data\": [1, 2]}, B]}", "more values than a request can carry")]
     [InlineData("{\"inputs\": [B]}", "Missing input(s): a")]
     [InlineData("{\"inputs\": [A, B, {\"name\": \"c\", \"shape\": [2], \"datatype\": \"FP32\", \"data\": [1, 2]}]}", "Unknown input 'c'")]
     [InlineData("{\"inputs\": [A, A, B]}", "given twice")]
