@@ -81,8 +81,7 @@ public sealed partial class ModelCache : IDisposable
             }
             else
             {
-                entry = new Entry(version.Sha256, version.SizeBytes);
-                entry.Load = new Lazy<Task<LoadedModel>>(() => Task.Run(() => LoadAsync(version)));
+                entry = new Entry(version.Sha256, version.SizeBytes, () => Task.Run(() => LoadAsync(version)));
                 _entries.Add(version.Sha256, entry);
                 _bytes += entry.SizeBytes;
                 _misses++;
@@ -94,14 +93,14 @@ public sealed partial class ModelCache : IDisposable
 
         try
         {
-            var model = await entry.Load!.Value.WaitAsync(cancellationToken);
+            var model = await entry.Load.Value.WaitAsync(cancellationToken);
             EnforceBounds(entry);
             return new ModelLease(model, () => Release(entry));
         }
         catch
         {
             Release(entry);
-            if (entry.Load!.IsValueCreated && entry.Load.Value.IsFaulted)
+            if (entry.Load.IsValueCreated && entry.Load.Value.IsFaulted)
             {
                 Remove(entry, ref _loadFailures);
             }
@@ -119,8 +118,8 @@ public sealed partial class ModelCache : IDisposable
         }
     }
 
-    /// <summary>Unloads every model not used for <see cref="ServingOptions.IdleUnloadAfter"/>; returns how many.</summary>
-    public int UnloadIdle()
+    /// <summary>Unloads every model not used for <see cref="ServingOptions.IdleUnloadAfter"/> (the sweep timer's work).</summary>
+    private void UnloadIdle()
     {
         long now = _clock.GetTimestamp();
         List<Entry> idle;
@@ -138,8 +137,6 @@ public sealed partial class ModelCache : IDisposable
                 LogUnloaded(_logger, entry.Sha256, "idle");
             }
         }
-
-        return idle.Count;
     }
 
     /// <inheritdoc/>
@@ -166,7 +163,7 @@ public sealed partial class ModelCache : IDisposable
         if (File.Exists(path))
         {
             bytes = await File.ReadAllBytesAsync(path);
-            if (!HashMatches(bytes, version.Sha256))
+            if (Sha256Of(bytes) != version.Sha256)
             {
                 // A damaged local copy is not the registry's problem: drop it and fetch the artifact again.
                 LogLocalCopyDamaged(_logger, path);
@@ -178,9 +175,9 @@ public sealed partial class ModelCache : IDisposable
         if (bytes is null)
         {
             bytes = await _registry.DownloadAsync(version, CancellationToken.None);
-            if (!HashMatches(bytes, version.Sha256))
+            string actual = Sha256Of(bytes);
+            if (actual != version.Sha256)
             {
-                string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
                 string message = $"Model '{version.Name}' version {version.Version} is not served: its artifact '{version.Artifact}' hashes to {actual}, not the registered {version.Sha256}.";
                 LogIntegrityFailure(_logger, version.Name, version.Version, version.Sha256, actual);
                 lock (_gate)
@@ -215,8 +212,7 @@ public sealed partial class ModelCache : IDisposable
         return model;
     }
 
-    private static bool HashMatches(byte[] bytes, string sha256) =>
-        string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), sha256, StringComparison.Ordinal);
+    private static string Sha256Of(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private void EnforceBounds(Entry keep)
     {
@@ -300,13 +296,14 @@ public sealed partial class ModelCache : IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Model {Name} version {Version} refused: artifact hashes to {Actual}, registered {Expected}")]
     private static partial void LogIntegrityFailure(ILogger logger, string name, int version, string expected, string actual);
 
-    private sealed class Entry(string sha256, long sizeBytes)
+    private sealed class Entry(string sha256, long sizeBytes, Func<Task<LoadedModel>> load)
     {
         public string Sha256 { get; } = sha256;
 
         public long SizeBytes { get; } = sizeBytes;
 
-        public Lazy<Task<LoadedModel>>? Load { get; set; }
+        /// <summary>Started by the first request that awaits it; every other request awaits the same load.</summary>
+        public Lazy<Task<LoadedModel>> Load { get; } = new(load);
 
         public int Leases { get; set; }
 
@@ -314,13 +311,13 @@ public sealed partial class ModelCache : IDisposable
 
         public bool Removed { get; set; }
 
-        public bool IsLoaded => Load is { IsValueCreated: true } && Load.Value.IsCompletedSuccessfully;
+        public bool IsLoaded => Load.IsValueCreated && Load.Value.IsCompletedSuccessfully;
 
         public void DisposeModel()
         {
             if (IsLoaded)
             {
-                Load!.Value.Result.Dispose();
+                Load.Value.Result.Dispose();
             }
         }
     }

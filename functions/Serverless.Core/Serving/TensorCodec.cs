@@ -16,25 +16,6 @@ namespace Serverless.Core.Serving;
 /// </summary>
 internal static class TensorCodec
 {
-    /// <summary>The ONNX element type of a protocol datatype, or null when ONNX Runtime has no such tensor type.</summary>
-    public static TensorElementType? ElementType(string datatype) => datatype switch
-    {
-        "BOOL" => TensorElementType.Bool,
-        "INT8" => TensorElementType.Int8,
-        "INT16" => TensorElementType.Int16,
-        "INT32" => TensorElementType.Int32,
-        "INT64" => TensorElementType.Int64,
-        "UINT8" => TensorElementType.UInt8,
-        "UINT16" => TensorElementType.UInt16,
-        "UINT32" => TensorElementType.UInt32,
-        "UINT64" => TensorElementType.UInt64,
-        "FP16" => TensorElementType.Float16,
-        "FP32" => TensorElementType.Float,
-        "FP64" => TensorElementType.Double,
-        "BYTES" => TensorElementType.String,
-        _ => null,
-    };
-
     /// <summary>The number of leaf values in a (possibly nested) JSON array.</summary>
     public static int CountLeaves(JsonElement data)
     {
