@@ -156,7 +156,7 @@ public sealed class InferenceService(ModelRegistry registry, ModelCache cache, I
             writer.WriteString("model_name", info.Name);
             writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
             writer.WriteStartArray("predictions");
-            RecordsCodec.Predict(lease.Model.Session, [.. rows.EnumerateArray()], writer, NewPredictionId);
+            RecordsCodec.Predict(lease.Model, [.. rows.EnumerateArray()], writer, NewPredictionId);
             writer.WriteEndArray();
             writer.WriteEndObject();
         }

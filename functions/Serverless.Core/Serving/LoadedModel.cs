@@ -8,6 +8,8 @@ namespace Serverless.Core.Serving;
 /// </summary>
 public sealed class LoadedModel : IDisposable
 {
+    private RecordsCodec.Plan? _recordsPlan;
+
     internal LoadedModel(InferenceSession session)
     {
         Session = session;
@@ -19,6 +21,9 @@ public sealed class LoadedModel : IDisposable
 
     /// <summary>The graph's output names, in graph order.</summary>
     public IReadOnlyList<string> OutputNames { get; }
+
+    /// <summary>How the records API maps rows onto this graph, worked out on first use.</summary>
+    internal RecordsCodec.Plan RecordsPlan => _recordsPlan ??= RecordsCodec.Plan.For(Session);
 
     /// <inheritdoc/>
     public void Dispose() => Session.Dispose();

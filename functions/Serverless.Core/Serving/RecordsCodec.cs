@@ -19,10 +19,11 @@ internal static class RecordsCodec
     private static readonly string[] ProbabilityNames = ["probability", "probabilities", "output_probability"];
     private static readonly string[] ValueNames = ["score", "variable", "value", "prediction", "predictions", "output"];
 
-    public static void Predict(InferenceSession session, IReadOnlyList<JsonElement> rows, Utf8JsonWriter writer, Func<string> newPredictionId)
+    public static void Predict(LoadedModel model, IReadOnlyList<JsonElement> rows, Utf8JsonWriter writer, Func<string> newPredictionId)
     {
-        var inputs = session.InputMetadata.Where(i => i.Value.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR).ToList();
-        if (inputs.Count != session.InputMetadata.Count)
+        var session = model.Session;
+        var plan = model.RecordsPlan;
+        if (plan.HasNonTensorInputs)
         {
             throw new InvalidInferenceRequestException("This model has non-tensor inputs, which rows of features cannot feed; use /v2/models/{name}/infer.");
         }
@@ -43,34 +44,28 @@ internal static class RecordsCodec
             }
         }
 
-        var roles = Roles(session);
-        bool batched = inputs.All(i => i.Value.Dimensions.Length > 0 && i.Value.Dimensions[0] < 0);
-        if (!batched && inputs.Any(i => i.Value.Dimensions.Length > 0 && i.Value.Dimensions[0] > 1))
+        if (plan.HasFixedBatchAboveOne)
         {
             throw new InvalidInferenceRequestException("The model's first dimension is fixed above 1, so its rows cannot be told apart; use /v2/models/{name}/infer.");
         }
 
-        if (batched)
+        if (plan.Batched)
         {
-            Run(session, inputs, rows, roles, writer, newPredictionId);
+            Run(session, plan, rows, writer, newPredictionId);
         }
         else
         {
             foreach (var row in rows)
             {
-                Run(session, inputs, [row], roles, writer, newPredictionId);
+                Run(session, plan, [row], writer, newPredictionId);
             }
         }
     }
 
-    private static void Run(
-        InferenceSession session,
-        List<KeyValuePair<string, NodeMetadata>> inputs,
-        IReadOnlyList<JsonElement> rows,
-        OutputRoles roles,
-        Utf8JsonWriter writer,
-        Func<string> newPredictionId)
+    private static void Run(InferenceSession session, Plan plan, IReadOnlyList<JsonElement> rows, Utf8JsonWriter writer, Func<string> newPredictionId)
     {
+        var inputs = plan.Inputs;
+        var roles = plan.Roles;
         var values = new List<OrtValue>(inputs.Count);
         try
         {
@@ -79,7 +74,7 @@ internal static class RecordsCodec
                 values.Add(ReadFeature(name, spec, rows, session.InputNames));
             }
 
-            using var results = InferenceService.Run(session, inputs.Select(i => i.Key).ToList(), values, roles.Outputs);
+            using var results = InferenceService.Run(session, plan.InputNames, values, roles.Outputs);
             var label = roles.Label is null ? null : results.ElementAt(roles.Outputs.IndexOf(roles.Label));
             var probabilities = roles.Probabilities is null ? null : results.ElementAt(roles.Outputs.IndexOf(roles.Probabilities));
             var value = roles.Value is null ? null : results.ElementAt(roles.Outputs.IndexOf(roles.Value));
@@ -251,23 +246,47 @@ internal static class RecordsCodec
         writer.WriteEndObject();
     }
 
-    private static OutputRoles Roles(InferenceSession session)
-    {
-        string? Find(string[] candidates) => session.OutputNames
-            .Where(n => candidates.Contains(Normalize(n)))
-            .OrderBy(n => Array.IndexOf(candidates, Normalize(n)))
-            .FirstOrDefault();
-
-        string? label = Find(LabelNames);
-        string? probabilities = Find(ProbabilityNames);
-        string? value = label is null && probabilities is null ? Find(ValueNames) ?? (session.OutputNames.Count > 0 ? session.OutputNames[0] : null) : null;
-        var outputs = new[] { label, probabilities, value }.OfType<string>().Distinct().ToList();
-        return new OutputRoles(label, probabilities, value, outputs);
-    }
-
     // ML.NET names its exported outputs after the columns with ".output" appended.
     private static string Normalize(string name) =>
         (name.EndsWith(".output", StringComparison.OrdinalIgnoreCase) ? name[..^".output".Length] : name).ToLowerInvariant();
 
-    private sealed record OutputRoles(string? Label, string? Probabilities, string? Value, List<string> Outputs);
+    /// <summary>How rows map onto one model's graph; it depends on the graph alone, so it is worked out once per model.</summary>
+    internal sealed record Plan(
+        List<KeyValuePair<string, NodeMetadata>> Inputs,
+        List<string> InputNames,
+        OutputRoles Roles,
+        bool HasNonTensorInputs,
+        bool Batched,
+        bool HasFixedBatchAboveOne)
+    {
+        public static Plan For(InferenceSession session)
+        {
+            var inputs = session.InputMetadata.Where(i => i.Value.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR).ToList();
+            bool batched = inputs.All(i => i.Value.Dimensions.Length > 0 && i.Value.Dimensions[0] < 0);
+            return new Plan(
+                inputs,
+                inputs.ConvertAll(i => i.Key),
+                FindRoles(session),
+                inputs.Count != session.InputMetadata.Count,
+                batched,
+                !batched && inputs.Any(i => i.Value.Dimensions.Length > 0 && i.Value.Dimensions[0] > 1));
+        }
+
+        private static OutputRoles FindRoles(InferenceSession session)
+        {
+            string? Find(string[] candidates) => session.OutputNames
+                .Where(n => candidates.Contains(Normalize(n)))
+                .OrderBy(n => Array.IndexOf(candidates, Normalize(n)))
+                .FirstOrDefault();
+
+            string? label = Find(LabelNames);
+            string? probabilities = Find(ProbabilityNames);
+            string? value = label is null && probabilities is null ? Find(ValueNames) ?? (session.OutputNames.Count > 0 ? session.OutputNames[0] : null) : null;
+            var outputs = new[] { label, probabilities, value }.OfType<string>().Distinct().ToList();
+            return new OutputRoles(label, probabilities, value, outputs);
+        }
+    }
+
+    /// <summary>Which outputs give the label, the probabilities and the value, and the outputs to compute.</summary>
+    internal sealed record OutputRoles(string? Label, string? Probabilities, string? Value, List<string> Outputs);
 }
