@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -57,7 +56,7 @@ string handUrl = handWritten.Urls.First() + "/v2/models/demo/infer";
 var registryModels = new List<string>();
 await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new Dictionary<string, string>()))
 {
-    await Register(runtime.Client, "bench-demo", demo.Onnx, production: true);
+    await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, "bench-demo", demo.Onnx, null, CancellationToken.None);
     (string Name, string Url, string Body)[] targets =
     [
         ("Hand-written ASP.NET Core endpoint", handUrl, SingleRowInfer),
@@ -109,7 +108,7 @@ await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new
     for (int i = 0; i < modelCount; i++)
     {
         string name = $"bench-zipf-{i:D4}";
-        await Register(runtime.Client, name, ModelVariants.Create(demo.Onnx, i), production: true);
+        await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, name, ModelVariants.Create(demo.Onnx, i), null, CancellationToken.None);
         registryModels.Add(name);
     }
 
@@ -196,19 +195,6 @@ if (options.TryGetValue("out", out string? outFile))
 }
 
 return 0;
-
-static async Task Register(HttpClient client, string name, byte[] model, bool production)
-{
-    using var content = new ByteArrayContent(model);
-    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-    using var response = await client.PostAsync($"models/{name}/versions", content);
-    response.EnsureSuccessStatusCode();
-    int version = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt32();
-    if (production)
-    {
-        (await client.PutAsJsonAsync($"models/{name}/aliases/production", new { version })).EnsureSuccessStatusCode();
-    }
-}
 
 // A request that must succeed, then load for a few seconds so that every measurement runs on tiered-up JIT code.
 static async Task Warm(Uri url, string body)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -30,13 +29,7 @@ public sealed class DemoSetup(HttpClient client, TextWriter output)
                 "trainingData=" + Uri.EscapeDataString(model.TrainingData),
                 "registeredBy=" + Uri.EscapeDataString("tools/run demo setup"),
                 "metrics=" + Uri.EscapeDataString(JsonSerializer.Serialize(model.Metrics)));
-            using var content = new ByteArrayContent(model.Onnx);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            using var registered = await client.PostAsync($"models/{ModelName}/versions?{query}", content, cancellationToken);
-            registered.EnsureSuccessStatusCode();
-            var version = (await registered.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("version").GetInt32();
-            using var alias = await client.PutAsJsonAsync($"models/{ModelName}/aliases/production", new { version }, cancellationToken);
-            alias.EnsureSuccessStatusCode();
+            int version = await RegistryRequests.RegisterAndPromoteAsync(client, ModelName, model.Onnx, query, cancellationToken);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"==> demo: trained '{ModelName}' (AUC {model.Metrics["auc"]}, accuracy {model.Metrics["accuracy"]}), registered version {version}, production -> {version}"));
         }
