@@ -6,7 +6,10 @@ using Serverless.LocalRuntime;
 
 namespace Serverless.Testing;
 
-/// <summary>The local runtime started inside the test process on a free port.</summary>
+/// <summary>
+/// The local Functions host started inside the test process on a free port; it launches the Functions app's built
+/// worker as its own process and drives it over the host-worker protocol, as Core Tools does.
+/// </summary>
 public sealed class InProcessRuntime : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -15,25 +18,29 @@ public sealed class InProcessRuntime : IAsyncDisposable
     {
         _app = app;
         Settings = settings;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    /// <summary>A client for the runtime's address.</summary>
+    /// <summary>A client for the host's address.</summary>
     public HttpClient Client { get; }
 
     /// <summary>The settings it runs with.</summary>
     public RuntimeSettings Settings { get; }
 
-    /// <summary>The runtime's services.</summary>
+    /// <summary>The host's services.</summary>
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a runtime on <paramref name="connectionString"/>'s storage.</summary>
+    /// <summary>The Functions app's build output, which the host launches.</summary>
+    public static string ScriptRoot => RepositoryPaths.OutputOf("functions/Serverless.Functions");
+
+    /// <summary>Starts a host on <paramref name="connectionString"/>'s storage and waits until its worker is ready.</summary>
     public static async Task<InProcessRuntime> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? overrides = null)
     {
         var settings = RuntimeSettings.Create(connectionString, overrides);
-        var app = LocalRuntimeApplication.Build(["--urls", "http://127.0.0.1:0", "--settings", settings.Path]);
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var app = LocalRuntimeApplication.Build(["--urls", "http://127.0.0.1:0", "--settings", settings.Path, "--script-root", ScriptRoot]);
+        await LocalRuntimeApplication.StartAsync(app);
+        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => a.StartsWith("http://127.0.0.1:", StringComparison.Ordinal) && !IsGrpc(app, a));
         return new InProcessRuntime(app, settings, new Uri(address));
     }
 
@@ -45,4 +52,7 @@ public sealed class InProcessRuntime : IAsyncDisposable
         await _app.DisposeAsync();
         File.Delete(Settings.Path);
     }
+
+    private static bool IsGrpc(WebApplication app, string address) =>
+        new Uri(address).Port == LocalRuntimeApplication.GrpcAddress(app).Port;
 }

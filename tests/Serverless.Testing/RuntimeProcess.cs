@@ -6,7 +6,7 @@ using System.Text;
 
 namespace Serverless.Testing;
 
-/// <summary>The local runtime as its own process, so that a test can kill it as a crash would.</summary>
+/// <summary>The local Functions host as its own process (with its worker), so that a test can kill it as a crash would.</summary>
 public sealed class RuntimeProcess : IAsyncDisposable
 {
     private readonly RuntimeSettings _settings;
@@ -53,7 +53,7 @@ public sealed class RuntimeProcess : IAsyncDisposable
         string dll = Path.Combine(RepositoryPaths.OutputOf("tools/Serverless.LocalRuntime"), "Serverless.LocalRuntime.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{_port.ToString(CultureInfo.InvariantCulture)}", "--settings", _settings.Path },
+            ArgumentList = { dll, "--urls", $"http://127.0.0.1:{_port.ToString(CultureInfo.InvariantCulture)}", "--settings", _settings.Path, "--script-root", InProcessRuntime.ScriptRoot },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
@@ -75,6 +75,9 @@ public sealed class RuntimeProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(60), "the local runtime to answer");
     }
 
+    /// <summary>The host's process id, while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } process ? process.Id : null;
+
     /// <summary>Kills the process and everything it started, without letting it shut down.</summary>
     public void Kill()
     {
@@ -83,6 +86,19 @@ public sealed class RuntimeProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             _process.WaitForExit();
         }
+    }
+
+    /// <summary>Sends a signal (SIGTERM, SIGINT or SIGKILL) to the host process alone, as a terminal or an orchestrator would.</summary>
+    public void Signal(string signal)
+    {
+        if (_process is not { HasExited: false } process)
+        {
+            return;
+        }
+
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal.Replace("SIG", string.Empty, StringComparison.Ordinal), process.Id.ToString(CultureInfo.InvariantCulture) } })!;
+        kill.WaitForExit();
+        process.WaitForExit(20_000);
     }
 
     /// <inheritdoc/>

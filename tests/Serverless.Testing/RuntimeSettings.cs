@@ -3,15 +3,16 @@ using System.Text.Json;
 namespace Serverless.Testing;
 
 /// <summary>
-/// A <c>local.settings.json</c> for one test runtime: its own task hub, a timer that does not fire unless a test
+/// A <c>local.settings.json</c> for one test runtime: its own task hub, self-check queue and host id, a timer that does not fire unless a test
 /// asks, and fast queue retries (set through the <c>AzureFunctionsJobHost__</c> overrides the Functions host honours).
 /// </summary>
 public sealed class RuntimeSettings
 {
-    private RuntimeSettings(string path, string hubName)
+    private RuntimeSettings(string path, string hubName, string selfCheckQueue)
     {
         Path = path;
         HubName = hubName;
+        SelfCheckQueue = selfCheckQueue;
     }
 
     /// <summary>The settings file.</summary>
@@ -20,15 +21,21 @@ public sealed class RuntimeSettings
     /// <summary>The Durable Task hub the runtime uses.</summary>
     public string HubName { get; }
 
+    /// <summary>The runtime's own self-check queue, so that no other test's runtime takes its messages.</summary>
+    public string SelfCheckQueue { get; }
+
     /// <summary>Writes the settings file; <paramref name="overrides"/> replace or add values.</summary>
     public static RuntimeSettings Create(string connectionString, IReadOnlyDictionary<string, string>? overrides = null)
     {
-        string hubName = "Test" + Guid.NewGuid().ToString("N")[..12];
+        string id = Guid.NewGuid().ToString("N")[..12];
+        string hubName = "Test" + id;
         var values = new Dictionary<string, string>
         {
             ["AzureWebJobsStorage"] = connectionString,
             ["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated",
             ["SelfCheckSchedule"] = "0 0 0 1 1 *",
+            ["SelfCheckQueue"] = "selfchecks-" + id,
+            ["AzureFunctionsWebHost__hostid"] = "test-" + id,
             ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = hubName,
             ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00",
             ["AzureFunctionsJobHost__extensions__queues__maxPollingInterval"] = "00:00:00.500",
@@ -42,6 +49,6 @@ public sealed class RuntimeSettings
 
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"local.settings.{Guid.NewGuid():N}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
-        return new RuntimeSettings(path, hubName);
+        return new RuntimeSettings(path, hubName, values["SelfCheckQueue"]);
     }
 }

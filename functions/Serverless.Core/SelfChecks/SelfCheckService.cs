@@ -3,7 +3,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Serverless.Core.Storage;
 
 namespace Serverless.Core.SelfChecks;
@@ -17,22 +16,16 @@ public sealed class SelfCheckService
     private const string ReportRowKey = "report";
     private readonly BlobContainerClient _container;
     private readonly TableClient _table;
-    private readonly QueueClient _queue;
     private readonly TimeProvider _clock;
     private volatile bool _provisioned;
 
     /// <summary>Creates the service over the platform's storage clients.</summary>
-    public SelfCheckService(BlobServiceClient blobs, TableServiceClient tables, QueueServiceClient queues, TimeProvider clock)
+    public SelfCheckService(BlobServiceClient blobs, TableServiceClient tables, TimeProvider clock)
     {
         _container = blobs.GetBlobContainerClient(StorageNames.SelfCheckContainer);
         _table = tables.GetTableClient(StorageNames.SelfCheckTable);
-        _queue = queues.GetQueueClient(StorageNames.SelfCheckQueue);
         _clock = clock;
     }
-
-    /// <summary>Asks for a check through the queue, as the timer does.</summary>
-    public Task EnqueueAsync(SelfCheckRequest request, CancellationToken cancellationToken) =>
-        WithProvisioningAsync(ct => _queue.SendMessageAsync(request.ToJson(), ct), cancellationToken);
 
     /// <summary>Runs every probe and records the outcome.</summary>
     public async Task<SelfCheckReport> RunAsync(SelfCheckRequest request, CancellationToken cancellationToken)
@@ -107,7 +100,7 @@ public sealed class SelfCheckService
     }
 
     /// <summary>
-    /// Runs <paramref name="operation"/> once the container, table and queue exist; if one has gone missing since
+    /// Runs <paramref name="operation"/> once the container and table exist; if one has gone missing since
     /// (deleted, or lost by an emulator that crashed), creates them again and retries once.
     /// </summary>
     private async Task<T> WithProvisioningAsync<T>(Func<CancellationToken, Task<T>> operation, CancellationToken cancellationToken)
@@ -117,7 +110,7 @@ public sealed class SelfCheckService
         {
             return await operation(cancellationToken);
         }
-        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "TableNotFound" or "ContainerNotFound" or "QueueNotFound")
+        catch (RequestFailedException ex) when (ex.Status == 404 && ex.ErrorCode is "TableNotFound" or "ContainerNotFound")
         {
             _provisioned = false;
             await EnsureProvisionedAsync(cancellationToken);
@@ -134,8 +127,7 @@ public sealed class SelfCheckService
 
         await Task.WhenAll(
             _container.CreateIfNotExistsAsync(cancellationToken: cancellationToken),
-            _table.CreateIfNotExistsAsync(cancellationToken),
-            _queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            _table.CreateIfNotExistsAsync(cancellationToken));
         _provisioned = true;
     }
 

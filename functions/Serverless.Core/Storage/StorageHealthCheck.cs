@@ -42,7 +42,7 @@ internal sealed class StorageHealthCheck : IHealthCheck
         var probes = new (string Service, Func<CancellationToken, Task> Probe)[]
         {
             ("blob", async ct => await _blobs.GetBlobContainerClient(StorageNames.SelfCheckContainer).ExistsAsync(ct)),
-            ("queue", async ct => await _queues.GetQueueClient(StorageNames.SelfCheckQueue).ExistsAsync(ct)),
+            ("queue", async ct => await _queues.GetQueueClient(StorageNames.SelfCheckTable).ExistsAsync(ct)),
             ("table", async ct =>
             {
                 await foreach (var _ in _tables.QueryAsync(t => t.Name == StorageNames.SelfCheckTable, maxPerPage: 1, ct))

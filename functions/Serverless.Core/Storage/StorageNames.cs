@@ -4,7 +4,10 @@ namespace Serverless.Core.Storage;
 public static class StorageNames
 {
     /// <summary>Queue that carries storage self-check requests.</summary>
-    public const string SelfCheckQueue = "selfchecks";
+    public const string SelfCheckQueueSetting = "%SelfCheckQueue%";
+
+    /// <summary>Where the queued self-check writes its report (a blob output binding).</summary>
+    public const string SelfCheckReportBlob = "selfcheck-reports/%SelfCheckQueue%/{checkId}.json";
 
     /// <summary>Table that records the outcome of each self-check.</summary>
     public const string SelfCheckTable = "selfchecks";

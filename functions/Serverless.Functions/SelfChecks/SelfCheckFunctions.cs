@@ -52,7 +52,8 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
             SelfCheckWorkflow.OrchestratorName, input, new StartOrchestrationOptions(input.Request.CheckId), cancellationToken);
         LogStarted(logger, instanceId);
         string statusPath = $"/selfchecks/{instanceId}";
-        return new AcceptedResult(statusPath, new { id = instanceId, statusUri = statusPath });
+        // The Durable HTTP management URLs as well, built by the Durable client from the host's webhook address.
+        return new AcceptedResult(statusPath, new { id = instanceId, statusUri = statusPath, management = durableClient.CreateHttpManagementPayload(instanceId) });
     }
 
     /// <summary><c>GET /selfchecks/{id}</c>: a check's status and, once done, its report.</summary>
@@ -92,23 +93,30 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
             });
     }
 
-    /// <summary>On the <c>SelfCheckSchedule</c> setting's schedule: asks for a check through the queue.</summary>
+    /// <summary>
+    /// On the <c>SelfCheckSchedule</c> setting's schedule: asks for a check through the queue (the host writes the
+    /// returned message to the <c>SelfCheckQueue</c> setting's queue).
+    /// </summary>
     [Function("ScheduleSelfCheck")]
-    public Task ScheduleSelfCheck([TimerTrigger("%SelfCheckSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
-        selfChecks.EnqueueAsync(SelfCheckRequest.Create("timer"), cancellationToken);
+    [QueueOutput(StorageNames.SelfCheckQueueSetting)]
+    public static string ScheduleSelfCheck([TimerTrigger("%SelfCheckSchedule%")] TimerInfo timer) =>
+        SelfCheckRequest.Create(timer is { IsPastDue: true } ? "timer-past-due" : "timer").ToJson();
 
     /// <summary>
-    /// Runs a check asked for on the queue. A message that is not a valid request throws, so the host retries it and
-    /// then moves it to the poison queue rather than dropping it.
+    /// Runs a check asked for on the queue and archives its report as a blob (an output binding the host writes). A
+    /// message that is not a valid request throws, so the host retries it and then moves it to the poison queue rather
+    /// than dropping it.
     /// </summary>
     [Function("RunQueuedSelfCheck")]
-    public async Task RunQueuedSelfCheck(
-        [QueueTrigger(StorageNames.SelfCheckQueue)] string message,
+    [BlobOutput(StorageNames.SelfCheckReportBlob)]
+    public async Task<string> RunQueuedSelfCheck(
+        [QueueTrigger(StorageNames.SelfCheckQueueSetting)] string message,
         CancellationToken cancellationToken)
     {
         var request = SelfCheckRequest.Parse(message);
         var report = await selfChecks.RunAsync(request, cancellationToken);
         LogCompleted(logger, report.CheckId, report.Source, report.Healthy);
+        return JsonSerializer.Serialize(report);
     }
 
     private static BadRequestObjectResult BadRequest(string message) => new(new ErrorResponse(message));

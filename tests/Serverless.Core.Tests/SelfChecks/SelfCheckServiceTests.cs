@@ -13,8 +13,7 @@ public sealed class SelfCheckServiceTests
     {
         connection ??= await TestStorage.GetConnectionStringAsync();
         var tables = new TableServiceClient(connection);
-        var queues = new QueueServiceClient(connection, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        return (new SelfCheckService(new BlobServiceClient(connection), tables, queues, TimeProvider.System), tables);
+        return (new SelfCheckService(new BlobServiceClient(connection), tables, TimeProvider.System), tables);
     }
 
     [Fact]
@@ -64,22 +63,6 @@ public sealed class SelfCheckServiceTests
         var (service, _) = await CreateAsync();
 
         Assert.Null(await service.GetReportAsync(Guid.NewGuid().ToString("N"), CancellationToken.None));
-    }
-
-    [Fact]
-    public async Task EnqueueAsync_Request_ArrivesBase64EncodedOnTheSelfCheckQueue()
-    {
-        // An Azurite of its own: runtimes under test elsewhere would consume the shared queue's messages.
-        await using var azurite = await AzuriteInstance.StartAsync();
-        var (service, _) = await CreateAsync(azurite.ConnectionString);
-        var request = SelfCheckRequest.Create("enqueue-test");
-
-        await service.EnqueueAsync(request, CancellationToken.None);
-
-        var raw = new QueueClient(azurite.ConnectionString, StorageNames.SelfCheckQueue);
-        var peeked = await raw.PeekMessagesAsync(32);
-        var message = Assert.Single(peeked.Value);
-        Assert.Equal(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(request.ToJson())), message.Body.ToString());
     }
 
     [Fact]

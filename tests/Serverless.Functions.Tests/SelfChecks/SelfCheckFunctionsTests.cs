@@ -65,7 +65,7 @@ public sealed class SelfCheckFunctionsTests(LocalRuntimeFixture fixture) : IClas
     public async Task RunQueuedSelfCheck_RequestOnQueue_RecordsReportUnderItsId()
     {
         var request = SelfCheckRequest.Create("queue-test");
-        var queue = new QueueClient(fixture.ConnectionString, StorageNames.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(fixture.ConnectionString, fixture.Runtime.Settings.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();
 
         await queue.SendMessageAsync(request.ToJson());

@@ -45,7 +45,7 @@ public sealed class StorageOutageTests
 
         // The queue listener survived the outage: work sent now is still done.
         var request = SelfCheckRequest.Create("after-outage");
-        var queue = new QueueClient(azurite.ConnectionString, StorageNames.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(azurite.ConnectionString, runtime.Settings.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.SendMessageAsync(request.ToJson());
         await Eventually.GetAsync<object>(async () =>
         {

@@ -10,7 +10,7 @@ public sealed class QueueTriggerTests(LocalRuntimeFixture fixture) : IClassFixtu
     public async Task FailingMessage_AfterMaxDequeueCount_MovesToPoisonQueueUnchanged()
     {
         string marker = "not a request " + Guid.NewGuid().ToString("N");
-        var queue = new QueueClient(fixture.ConnectionString, StorageNames.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queue = new QueueClient(fixture.ConnectionString, fixture.Runtime.Settings.SelfCheckQueue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         await queue.CreateIfNotExistsAsync();
 
         await queue.SendMessageAsync(marker);
@@ -22,7 +22,7 @@ public sealed class QueueTriggerTests(LocalRuntimeFixture fixture) : IClassFixtu
     public async Task MessageNotBase64_MovesToPoisonQueueInsteadOfBlockingTheQueue()
     {
         string marker = "raw text, not base64 " + Guid.NewGuid().ToString("N");
-        var raw = new QueueClient(fixture.ConnectionString, StorageNames.SelfCheckQueue);
+        var raw = new QueueClient(fixture.ConnectionString, fixture.Runtime.Settings.SelfCheckQueue);
         await raw.CreateIfNotExistsAsync();
 
         await raw.SendMessageAsync(marker);
@@ -34,7 +34,7 @@ public sealed class QueueTriggerTests(LocalRuntimeFixture fixture) : IClassFixtu
     private async Task WaitForPoisonAsync(string rawBody)
     {
         // Read raw: the poison queue holds base64 messages and the undecodable one side by side.
-        var poison = new QueueClient(fixture.ConnectionString, StorageNames.SelfCheckQueue + "-poison");
+        var poison = new QueueClient(fixture.ConnectionString, fixture.Runtime.Settings.SelfCheckQueue + "-poison");
         await Eventually.GetAsync<object>(async () =>
         {
             if (!await poison.ExistsAsync())

@@ -1,5 +1,4 @@
 using DurableTask.AzureStorage;
-using Microsoft.Extensions.Options;
 using Serverless.Core.Storage;
 using Serverless.LocalRuntime.Hosting;
 
@@ -9,19 +8,18 @@ namespace Serverless.LocalRuntime.Durable;
 /// The task hub on the Durable Task Framework's Azure Storage backend: the same backend, and so the same storage
 /// layout, that Durable Functions uses by default.
 /// </summary>
-internal sealed class DurableTaskBackend
+internal static class DurableTaskBackend
 {
-    public DurableTaskBackend(HostJson host, IConfiguration configuration, IOptions<LocalRuntimeOptions> options, ILoggerFactory loggerFactory)
+    public static AzureStorageOrchestrationService Create(DurableTaskOptions durable, HostJson host, IConfiguration configuration, LocalRuntimeOptions options, ILoggerFactory loggerFactory)
     {
-        HubName = AppSettingExpressions.Resolve(host.HubName, configuration);
-        var storage = new StorageClientFactory(configuration, StorageNames.ConnectionSetting);
+        var storage = new StorageClientFactory(configuration, durable.ConnectionName);
         var accounts = storage.ConnectionString is { } connectionString
             ? new StorageAccountClientProvider(connectionString)
             : new StorageAccountClientProvider(storage.ServiceUri("blob"), storage.ServiceUri("queue"), storage.ServiceUri("table"), storage.Credential!);
-        var lease = options.Value.DurableLeaseInterval;
-        Service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        var lease = options.DurableLeaseInterval;
+        return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
-            TaskHubName = HubName,
+            TaskHubName = durable.HubName,
             StorageAccountClientProvider = accounts,
             MaxQueuePollingInterval = host.MaxQueuePollingInterval,
             LeaseInterval = lease,
@@ -30,8 +28,4 @@ internal sealed class DurableTaskBackend
             LoggerFactory = loggerFactory,
         });
     }
-
-    public string HubName { get; }
-
-    public AzureStorageOrchestrationService Service { get; }
 }

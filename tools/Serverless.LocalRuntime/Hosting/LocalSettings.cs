@@ -41,4 +41,25 @@ internal static class LocalSettings
         configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = values });
         return path;
     }
+
+    /// <summary>The file's <c>Values</c> as the app settings (environment variables) a worker process gets.</summary>
+    public static IReadOnlyDictionary<string, string> Values(string? path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (path is null)
+        {
+            return values;
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (document.RootElement.TryGetProperty("Values", out var settings) && settings.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var setting in settings.EnumerateObject())
+            {
+                values[setting.Name] = setting.Value.ValueKind == JsonValueKind.String ? setting.Value.GetString() ?? string.Empty : setting.Value.GetRawText();
+            }
+        }
+
+        return values;
+    }
 }

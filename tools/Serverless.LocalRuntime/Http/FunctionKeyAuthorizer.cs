@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Serverless.LocalRuntime.Hosting;
 
@@ -13,9 +12,15 @@ internal sealed class FunctionKeyAuthorizer(IOptions<LocalRuntimeOptions> option
 
     public bool Enforced => !string.IsNullOrEmpty(_options.FunctionKey) || !string.IsNullOrEmpty(_options.MasterKey);
 
-    public bool IsAuthorized(HttpRequest request, AuthorizationLevel level)
+    /// <summary>The key system endpoints (durable webhooks) require in their URLs, or null when keys are not enforced.</summary>
+    public string? SystemKey => Enforced ? _options.MasterKey : null;
+
+    /// <summary>Whether the request may call a function of <paramref name="authLevel"/> (function.json's <c>authLevel</c>).</summary>
+    public bool IsAuthorized(HttpRequest request, string? authLevel)
     {
-        if (!Enforced || level == AuthorizationLevel.Anonymous)
+        ArgumentNullException.ThrowIfNull(request);
+        bool admin = string.Equals(authLevel, "admin", StringComparison.OrdinalIgnoreCase) || string.Equals(authLevel, "system", StringComparison.OrdinalIgnoreCase);
+        if (!Enforced || (!admin && string.Equals(authLevel, "anonymous", StringComparison.OrdinalIgnoreCase)))
         {
             return true;
         }
@@ -26,8 +31,7 @@ internal sealed class FunctionKeyAuthorizer(IOptions<LocalRuntimeOptions> option
             return false;
         }
 
-        return Matches(presented, _options.MasterKey) ||
-               (level is AuthorizationLevel.Function or AuthorizationLevel.User && Matches(presented, _options.FunctionKey));
+        return Matches(presented, _options.MasterKey) || (!admin && Matches(presented, _options.FunctionKey));
     }
 
     private static bool Matches(string presented, string? key) =>

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.LocalRuntime.Tests.Worker;
+
+/// <summary>The worker process's life under the host: restarted after a crash, never left behind by the host.</summary>
+public sealed class WorkerLifecycleTests
+{
+    [Fact]
+    public async Task WorkerCrash_WorkerKilled_HostStartsANewOneAndServesAgain()
+    {
+        string connection = await TestStorage.GetConnectionStringAsync();
+        await using var host = await RuntimeProcess.StartAsync(RuntimeSettings.Create(connection));
+        int first = await WorkerProcessIdAsync(host);
+
+        Process.GetProcessById(first).Kill();
+
+        int second = await Eventually.GetAsync<int?>(async () =>
+        {
+            int? current = await TryWorkerProcessIdAsync(host);
+            return current is { } id && id != first ? id : null;
+        }, TimeSpan.FromSeconds(60), "a new worker process") ?? 0;
+        Assert.NotEqual(first, second);
+        await Eventually.GetAsync<object>(async () =>
+        {
+            using var response = await host.Client.GetAsync(new Uri("/v2/health/live", UriKind.Relative));
+            return response.StatusCode == HttpStatusCode.OK ? true : null;
+        }, TimeSpan.FromSeconds(30), "the new worker to serve");
+    }
+
+    [Theory]
+    [InlineData("SIGTERM")]
+    [InlineData("SIGINT")]
+    [InlineData("SIGKILL")]
+    public async Task HostStopped_AnyWay_LeavesNoWorkerProcess(string signal)
+    {
+        string connection = await TestStorage.GetConnectionStringAsync();
+        await using var host = await RuntimeProcess.StartAsync(RuntimeSettings.Create(connection));
+        int worker = await WorkerProcessIdAsync(host);
+
+        host.Signal(signal);
+
+        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(IsRunning(worker) ? null : true), TimeSpan.FromSeconds(30), $"worker {worker} to exit after {signal} to the host");
+        Assert.False(IsRunning(worker));
+    }
+
+    private static bool IsRunning(int processId)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(processId);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<int> WorkerProcessIdAsync(RuntimeProcess host) =>
+        await Eventually.GetAsync(() => TryWorkerProcessIdAsync(host), TimeSpan.FromSeconds(30), "the worker's process id") ?? 0;
+
+    private static async Task<int?> TryWorkerProcessIdAsync(RuntimeProcess host)
+    {
+        using var response = await host.Client.GetAsync(new Uri("/admin/host/status", UriKind.Relative));
+        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return status.TryGetProperty("workerProcessId", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt32() : null;
+    }
+}
