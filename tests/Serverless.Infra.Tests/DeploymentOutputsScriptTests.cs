@@ -18,7 +18,7 @@ public sealed class DeploymentOutputsScriptTests : IDisposable
             }
             """);
 
-        var (exitCode, output, errors) = await DeployScript.RunAsync(Script, _folder, outputs,
+        var (exitCode, output, errors) = await ScriptRunner.RunWorkflowScriptAsync(Script, _folder, outputs,
             "resource_group=AZURE_RESOURCE_GROUP", "app_name=AZURE_FUNCTION_APP_NAME", "app_uri=SERVICE_FUNCTIONS_URI");
 
         Assert.True(exitCode == 0, errors);
@@ -37,7 +37,7 @@ public sealed class DeploymentOutputsScriptTests : IDisposable
             }
             """);
 
-        var (exitCode, output, errors) = await DeployScript.RunAsync(Script, _folder, outputs,
+        var (exitCode, output, errors) = await ScriptRunner.RunWorkflowScriptAsync(Script, _folder, outputs,
             "resource_group=AZURE_RESOURCE_GROUP", "app_name=AZURE_FUNCTION_APP_NAME", "app_uri=SERVICE_FUNCTIONS_URI");
 
         Assert.NotEqual(0, exitCode);
@@ -52,7 +52,7 @@ public sealed class DeploymentOutputsScriptTests : IDisposable
     [InlineData("not json")]
     public async Task Read_NoOutputsAtAll_Fails(string content)
     {
-        var (exitCode, output, errors) = await DeployScript.RunAsync(Script, _folder, Write(content), "resource_group=AZURE_RESOURCE_GROUP");
+        var (exitCode, output, errors) = await ScriptRunner.RunWorkflowScriptAsync(Script, _folder, Write(content), "resource_group=AZURE_RESOURCE_GROUP");
 
         Assert.NotEqual(0, exitCode);
         Assert.Equal(string.Empty, output);
