@@ -37,7 +37,7 @@ if [ -n "${AZURE_PRINCIPAL_TYPE:-}" ]; then
   exit 0
 fi
 
-token=$(azd auth token --output json 2>/dev/null | sed -n 's/.*"token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p') || token=""
+token=$(azd auth token --output json --no-prompt 2>/dev/null | sed -n 's/.*"token"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p') || token=""
 type=User
 if [ -n "$token" ]; then
   type=$(type_of_token "$token")
