@@ -7,8 +7,30 @@ targetScope = 'subscription'
 @description('Environment name, for example dev or prod; part of every resource name.')
 param environmentName string
 
-@minLength(1)
-@description('Azure region for every resource.')
+// Regions offering Flex Consumption, as listed by Microsoft's quickstart Azure-Samples/functions-quickstart-dotnet-azd
+// (infra/main.bicep at commit 32107edd, read 2026-11-27; its canary region eastus2euap left out). Microsoft adds
+// regions over time: `az functionapp list-flexconsumption-locations` prints the current list; add a region here to use it.
+@description('Azure region for every resource; one that offers the Flex Consumption plan.')
+@allowed([
+  'australiaeast'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'northcentralus'
+  'northeurope'
+  'southcentralus'
+  'southeastasia'
+  'swedencentral'
+  'uksouth'
+  'westcentralus'
+  'westeurope'
+  'westus2'
+])
+@metadata({ azd: { type: 'location' } })
 param location string
 
 @description('Resource group to create; defaults to rg-<environmentName>.')
@@ -31,6 +53,10 @@ param httpPerInstanceConcurrency int = 16
 @minValue(0)
 @description('HTTP instances kept warm; 0 lets the app scale to zero.')
 param alwaysReadyHttpInstances int = 0
+
+@minValue(0)
+@description('Durable Functions instances (orchestrators, activities, entities) kept warm, as Learn recommends for Durable on Flex Consumption: an idle hub is noticed at once instead of after a scale-from-zero. 0 lets them scale to zero.')
+param alwaysReadyDurableInstances int = 0
 
 @description('NCRONTAB schedule of the storage self-check (six fields, UTC).')
 param selfCheckSchedule string = '0 */5 * * * *'
@@ -56,8 +82,12 @@ param servingIdleUnloadAfter string = '00:10:00'
 @description('Age at which an instance re-reads a resolved alias in the background: the longest it serves the previous version after a promotion or rollback.')
 param servingAliasRefreshInterval string = '00:00:05'
 
-@description('A user or group to grant the storage data roles too, for local tools against Azure; empty for none.')
+@description('A principal to grant the storage data roles too, for local tools against Azure; empty for none. azd passes the signed-in principal (AZURE_PRINCIPAL_ID).')
 param userPrincipalId string = ''
+
+@description('What userPrincipalId is; azd passes AZURE_PRINCIPAL_TYPE (set by the preprovision hook): ServicePrincipal when signed in as one.')
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param userPrincipalType string = 'User'
 
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
@@ -109,6 +139,7 @@ module rbac 'modules/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     principalId: identity.outputs.principalId
     userPrincipalId: userPrincipalId
+    userPrincipalType: userPrincipalType
   }
 }
 
@@ -122,13 +153,16 @@ module functionApp 'modules/functionapp.bicep' = {
     tags: tags
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
-    storageAccountName: storage.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageQueueEndpoint: storage.outputs.queueEndpoint
+    storageTableEndpoint: storage.outputs.tableEndpoint
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
     applicationInsightsConnectionString: monitoring.outputs.connectionString
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
     alwaysReadyHttpInstances: alwaysReadyHttpInstances
+    alwaysReadyDurableInstances: alwaysReadyDurableInstances
     appSettings: {
       SelfCheckSchedule: selfCheckSchedule
       Health__StorageTimeout: healthStorageTimeout

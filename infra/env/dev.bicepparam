@@ -1,4 +1,4 @@
-// Development: scales to zero, small instances, a frequent self-check.
+// Development: scales to zero (no always-ready instances), small instances, a frequent self-check.
 using '../main.bicep'
 
 param environmentName = 'mlplatform-dev'
@@ -7,4 +7,5 @@ param maximumInstanceCount = 40
 param instanceMemoryMB = 2048
 param httpPerInstanceConcurrency = 16
 param alwaysReadyHttpInstances = 0
+param alwaysReadyDurableInstances = 0
 param selfCheckSchedule = '0 */5 * * * *'

@@ -4,8 +4,12 @@ param storageAccountName string
 param applicationInsightsName string
 param principalId string
 
-@description('Also grant these roles to a user or group (for example the deploying developer); empty for none.')
+@description('Also grant the storage roles to this principal (for example the deploying developer); empty for none.')
 param userPrincipalId string = ''
+
+@description('What userPrincipalId is: a role assignment whose type does not match the principal fails (UnmatchedPrincipalType).')
+@allowed(['User', 'Group', 'ServicePrincipal'])
+param userPrincipalType string = 'User'
 
 var storageBlobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -46,7 +50,7 @@ resource userStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   scope: storage
   properties: {
     principalId: userPrincipalId
-    principalType: 'User'
+    principalType: userPrincipalType
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
   }
 }]

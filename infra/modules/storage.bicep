@@ -56,5 +56,7 @@ resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-0
 output id string = storage.id
 output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
+output queueEndpoint string = storage.properties.primaryEndpoints.queue
+output tableEndpoint string = storage.properties.primaryEndpoints.table
 output queueServiceName string = queueService.name
 output tableServiceName string = tableService.name
