@@ -165,6 +165,7 @@ module functionApp 'modules/functionapp.bicep' = {
     alwaysReadyDurableInstances: alwaysReadyDurableInstances
     appSettings: {
       SelfCheckSchedule: selfCheckSchedule
+      SelfCheckQueue: 'selfchecks'
       Health__StorageTimeout: healthStorageTimeout
       Registry__MaxModelBytes: string(registryMaxModelBytes)
       Serving__MaxRequestBytes: string(servingMaxRequestBytes)

@@ -34,9 +34,13 @@ public sealed class InProcessRuntime : IAsyncDisposable
     public static string ScriptRoot => RepositoryPaths.OutputOf("functions/Serverless.Functions");
 
     /// <summary>Starts a host on <paramref name="connectionString"/>'s storage and waits until its worker is ready.</summary>
-    public static async Task<InProcessRuntime> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? overrides = null)
+    public static Task<InProcessRuntime> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? overrides = null) =>
+        StartAsync(RuntimeSettings.Create(connectionString, overrides));
+
+    /// <summary>Starts a host with <paramref name="settings"/> and waits until its worker is ready.</summary>
+    public static async Task<InProcessRuntime> StartAsync(RuntimeSettings settings)
     {
-        var settings = RuntimeSettings.Create(connectionString, overrides);
+        ArgumentNullException.ThrowIfNull(settings);
         var app = LocalRuntimeApplication.Build(["--urls", "http://127.0.0.1:0", "--settings", settings.Path, "--script-root", ScriptRoot]);
         await LocalRuntimeApplication.StartAsync(app);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses

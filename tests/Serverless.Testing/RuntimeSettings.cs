@@ -8,11 +8,12 @@ namespace Serverless.Testing;
 /// </summary>
 public sealed class RuntimeSettings
 {
-    private RuntimeSettings(string path, string hubName, string selfCheckQueue)
+    private RuntimeSettings(string path, string hubName, string selfCheckQueue, string hostId)
     {
         Path = path;
         HubName = hubName;
         SelfCheckQueue = selfCheckQueue;
+        HostId = hostId;
     }
 
     /// <summary>The settings file.</summary>
@@ -23,6 +24,9 @@ public sealed class RuntimeSettings
 
     /// <summary>The runtime's own self-check queue, so that no other test's runtime takes its messages.</summary>
     public string SelfCheckQueue { get; }
+
+    /// <summary>The host id (timer locks and schedule status are kept under it).</summary>
+    public string HostId { get; }
 
     /// <summary>Writes the settings file; <paramref name="overrides"/> replace or add values.</summary>
     public static RuntimeSettings Create(string connectionString, IReadOnlyDictionary<string, string>? overrides = null)
@@ -49,6 +53,6 @@ public sealed class RuntimeSettings
 
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"local.settings.{Guid.NewGuid():N}.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new { IsEncrypted = false, Values = values }));
-        return new RuntimeSettings(path, hubName, values["SelfCheckQueue"]);
+        return new RuntimeSettings(path, hubName, values["SelfCheckQueue"], values["AzureFunctionsWebHost__hostid"]);
     }
 }

@@ -114,7 +114,7 @@ internal sealed partial class HttpTriggerProxy(
 
         // YARP may have set a status already; the answer is replaced by one that says what happened.
         context.Response.Clear();
-        if (exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+        if (TooLarge(exception))
         {
             await JsonErrors.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, RequestSizeLimit.Message(context));
         }
@@ -132,8 +132,22 @@ internal sealed partial class HttpTriggerProxy(
         }
         else
         {
-            await JsonErrors.WriteAsync(context, StatusCodes.Status502BadGateway, $"The worker did not answer the request ({error}).");
+            await JsonErrors.WriteAsync(context, StatusCodes.Status502BadGateway, $"The worker did not answer the request ({error}: {exception?.Message}).");
         }
+    }
+
+    /// <summary>Kestrel's "body too large", however deep the forwarder wrapped it.</summary>
+    private static bool TooLarge(Exception? exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Forwarding a request to the worker failed: {Error}")]

@@ -28,6 +28,11 @@ internal sealed partial class TimerTriggerScheduler(
 {
     private const string HostsContainer = "azure-webjobs-hosts";
 
+    private int _fired;
+
+    /// <summary>How many occurrences this instance has fired.</summary>
+    internal int Fired => Volatile.Read(ref _fired);
+
     /// <summary>The singleton lock's lease; renewed at a third of it.</summary>
     internal TimeSpan LockLease { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -167,6 +172,7 @@ internal sealed partial class TimerTriggerScheduler(
             }
 
             await outputs.WriteAsync(function, response, request.TriggerMetadata, null, cancellationToken);
+            Interlocked.Increment(ref _fired);
             LogFired(logger, function.Name, isPastDue);
         }
         catch (Exception ex) when (ex is FunctionFailedException or WorkerUnavailableException or RequestFailedException)

@@ -16,6 +16,7 @@ internal sealed partial class WorkerHost(
     ILoggerFactory loggers,
     ILogger<WorkerHost> logger) : BackgroundService
 {
+    private const string SetPriv = "/usr/bin/setpriv";
     private static readonly string HostVersion = typeof(WorkerHost).Assembly.GetName().Version?.ToString() ?? "4.0.0";
     private readonly TaskCompletionSource<IReadOnlyList<WorkerFunction>> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile WorkerChannel? _channel;
@@ -176,13 +177,25 @@ internal sealed partial class WorkerHost(
 
         string uri = options.GrpcUri!.ToString();
         string requestId = Guid.NewGuid().ToString();
-        var start = new ProcessStartInfo("dotnet")
+        // The worker does not exit when its gRPC stream breaks, so a host killed outright (SIGKILL, OOM) would leave it
+        // running. On Linux the worker is started with a parent-death signal (util-linux setpriv), so the kernel ends it
+        // with the host; elsewhere it is ended at every orderly shutdown.
+        bool deathSignal = OperatingSystem.IsLinux() && File.Exists(SetPriv);
+        var start = new ProcessStartInfo(deathSignal ? SetPriv : "dotnet")
         {
             WorkingDirectory = options.ScriptRoot,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (deathSignal)
+        {
+            foreach (string argument in (string[])["--pdeathsig", "SIGKILL", "--", "dotnet"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add(assembly);
         foreach (string argument in (string[])[
             "--host", options.GrpcUri.Host, "--port", options.GrpcUri.Port.ToString(CultureInfo.InvariantCulture),
@@ -202,9 +215,33 @@ internal sealed partial class WorkerHost(
         start.Environment["FUNCTIONS_WORKER_DIRECTORY"] = options.ScriptRoot;
         start.Environment["FUNCTIONS_APPLICATION_DIRECTORY"] = options.ScriptRoot;
         start.Environment["AzureWebJobsScriptRoot"] = options.ScriptRoot;
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
-        LogLaunched(logger, process.Id, workerId);
-        return process;
+        // The parent-death signal follows the thread that started the process: a thread-pool thread may end while the
+        // worker runs, so the worker is started from a thread that lives exactly as long as the worker.
+        var started = new TaskCompletionSource<Process>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var keeper = new Thread(() =>
+        {
+            Process process;
+            try
+            {
+                process = Process.Start(start) ?? throw new InvalidOperationException("The worker process did not start.");
+            }
+            catch (Exception ex)
+            {
+                started.TrySetException(ex);
+                return;
+            }
+
+            started.TrySetResult(process);
+            process.WaitForExit();
+        })
+        {
+            IsBackground = true,
+            Name = "worker-process " + workerId,
+        };
+        keeper.Start();
+        var worker = started.Task.GetAwaiter().GetResult();
+        LogLaunched(logger, worker.Id, workerId);
+        return worker;
     }
 
     /// <summary>The worker assembly's name: the <c>.deps.json</c> that is not a test host's (the SDK writes one per app).</summary>
