@@ -34,6 +34,9 @@ internal sealed partial class WorkerHost(
     /// <summary>The worker's own HTTP address (ASP.NET Core integration), once it has started.</summary>
     public Uri? HttpUri { get; private set; }
 
+    /// <summary>The capabilities the current worker declared in its init response.</summary>
+    public IReadOnlyDictionary<string, string> Capabilities { get; private set; } = new Dictionary<string, string>();
+
     /// <summary>The process id of the current worker, if one runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
@@ -148,6 +151,7 @@ internal sealed partial class WorkerHost(
             throw new InvalidOperationException("The worker failed to initialise: " + init.Result.Exception?.Message);
         }
 
+        Capabilities = init.Capabilities.ToDictionary();
         HttpUri = init.Capabilities.TryGetValue("HttpUri", out string? httpUri) ? new Uri(httpUri) : null;
         var metadata = await channel.GetMetadataAsync(options.ScriptRoot, timeout.Token);
         if (metadata.Result.Status != StatusResult.Types.Status.Success)
