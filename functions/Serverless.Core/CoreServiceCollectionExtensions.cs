@@ -25,7 +25,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StorageClientFactory>().CreateTableServiceClient());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         services.AddSingleton<SelfCheckService>();
-        services.AddOptions<ModelRegistryOptions>().Bind(configuration.GetSection(ModelRegistryOptions.SectionName));
+        services.AddOptions<ModelRegistryOptions>()
+            .Bind(configuration.GetSection(ModelRegistryOptions.SectionName))
+            .Validate(o => o.MaxModelBytes > 0, "Registry__MaxModelBytes must be a positive number of bytes.")
+            .Validate(
+                o => o.ReferenceContainerList.Count > 0 && o.ReferenceContainerList.All(ModelRegistry.IsContainerName),
+                "Registry__ReferenceContainers must be a comma-separated list of blob container names (3 to 63 lower-case letters, digits and single hyphens).")
+            .ValidateOnStart();
         services.AddSingleton<ModelRegistry>();
         services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName));
         services.AddMemoryCache();

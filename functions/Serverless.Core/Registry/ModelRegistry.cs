@@ -126,6 +126,9 @@ public sealed partial class ModelRegistry
         }
     }
 
+    /// <summary>Whether <paramref name="name"/> is a valid blob container name.</summary>
+    internal static bool IsContainerName(string name) => ContainerPattern().IsMatch(name);
+
     private BlobClient ResolveReference(string reference)
     {
         string[] parts = (reference ?? string.Empty).Split('/', 2);
