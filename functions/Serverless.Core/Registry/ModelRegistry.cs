@@ -412,12 +412,12 @@ public sealed partial class ModelRegistry
         row.GetDateTimeOffset("RegisteredAt") ?? default,
         JsonSerializer.Deserialize<RegistrationMetadata>(row.GetString("Metadata"))!);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,31}\z")]
     private static partial Regex AliasPattern();
 
-    [GeneratedRegex("^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$")]
+    [GeneratedRegex(@"^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\z")]
     private static partial Regex ContainerPattern();
 }

@@ -264,6 +264,7 @@ public sealed class ModelRegistryTests
     [InlineData("a\\b")]
     [InlineData("UPPER")]
     [InlineData("")]
+    [InlineData("production\n")]
     public async Task AliasPaths_InvalidAlias_ThrowBeforeAnyStorageCall(string alias)
     {
         var registry = Unreachable();
@@ -277,6 +278,7 @@ public sealed class ModelRegistryTests
     [InlineData("a/b")]
     [InlineData("a?b")]
     [InlineData("-x")]
+    [InlineData("trailing-newline\n")]
     public async Task EveryPath_InvalidName_ThrowsBeforeAnyStorageCall(string name)
     {
         var registry = Unreachable();
