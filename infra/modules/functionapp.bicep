@@ -40,14 +40,10 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 }
 
 var connectionSettings = {
-  // The Functions host and its triggers; in Azure it is identity-based.
+  // The Functions host and the app read the same name; in Azure it is identity-based.
   AzureWebJobsStorage__accountName: storageAccountName
   AzureWebJobsStorage__credential: 'managedidentity'
   AzureWebJobsStorage__clientId: identityClientId
-  // The app's own data (registry, self-check records): its own setting, on the same account and identity for now.
-  AppStorage__accountName: storageAccountName
-  AppStorage__credential: 'managedidentity'
-  AppStorage__clientId: identityClientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
 }

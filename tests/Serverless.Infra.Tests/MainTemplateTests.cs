@@ -121,7 +121,7 @@ public sealed class MainTemplateTests(MainTemplateTests.CompiledMain compiled) :
                 continue; // Local only: Flex takes the runtime from functionAppConfig; the local runtime is not deployed.
             }
 
-            string expected = setting is "AzureWebJobsStorage" or "AppStorage" ? $"{setting}__accountName" : setting;
+            string expected = setting == "AzureWebJobsStorage" ? "AzureWebJobsStorage__accountName" : setting;
             Assert.True(names.Contains(expected), $"'{setting}' from local.settings.sample.json is not set in Azure (looked for '{expected}')");
         }
     }
