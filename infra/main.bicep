@@ -168,6 +168,7 @@ module functionApp 'modules/functionapp.bicep' = {
       SelfCheckQueue: 'selfchecks'
       Health__StorageTimeout: healthStorageTimeout
       Registry__MaxModelBytes: string(registryMaxModelBytes)
+      Registry__ReferenceContainers: 'model-uploads'
       Serving__MaxRequestBytes: string(servingMaxRequestBytes)
       Serving__MaxLoadedModels: string(servingMaxLoadedModels)
       Serving__MaxLoadedBytes: string(servingMaxLoadedBytes)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Core;
@@ -14,6 +15,13 @@ public static class ServerlessAppServiceCollectionExtensions
     public static IServiceCollection AddServerlessApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddServerlessCore(configuration);
+
+        // The worker's Kestrel (ASP.NET Core integration) refuses a body over its 30 MB default by closing the
+        // connection, and any finite limit there does the same to a body declared larger than it, even after the
+        // endpoint has answered. So Kestrel's limit is off: every endpoint bounds what it reads itself
+        // (Registry__MaxModelBytes, Serving__MaxRequestBytes, small JSON bodies) and answers 413 with a JSON body, and
+        // the Functions host in front bounds every request (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT).
+        services.Configure<KestrelServerOptions>(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         return services;
     }
 }

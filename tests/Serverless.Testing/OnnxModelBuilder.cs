@@ -125,7 +125,7 @@ public static class OnnxModelBuilder
         return Model(graph, ("", 13));
     }
 
-    private static byte[] Model(byte[] graph, params (string Domain, long Version)[] opsets) => Message(w =>
+    internal static byte[] Model(byte[] graph, params (string Domain, long Version)[] opsets) => Message(w =>
     {
         w.WriteTag(1, WireFormat.WireType.Varint);
         w.WriteInt64(8); // IR version 8
@@ -144,7 +144,7 @@ public static class OnnxModelBuilder
         }
     });
 
-    private static byte[] ValueInfo(string name, TensorElementType elementType, long[] shape)
+    internal static byte[] ValueInfo(string name, TensorElementType elementType, long[] shape)
     {
         byte[] dims = Message(w =>
         {
@@ -180,13 +180,13 @@ public static class OnnxModelBuilder
         });
     }
 
-    private static void Field(CodedOutputStream writer, int number, byte[] message)
+    internal static void Field(CodedOutputStream writer, int number, byte[] message)
     {
         writer.WriteTag(number, WireFormat.WireType.LengthDelimited);
         writer.WriteBytes(ByteString.CopyFrom(message));
     }
 
-    private static byte[] Message(Action<CodedOutputStream> write)
+    internal static byte[] Message(Action<CodedOutputStream> write)
     {
         using var stream = new MemoryStream();
         using (var writer = new CodedOutputStream(stream, leaveOpen: true))

@@ -33,6 +33,8 @@ internal sealed class RuntimeHost : IAsyncDisposable
             RedirectStandardError = true,
         };
         start.Environment["AzureWebJobsStorage"] = storage;
+        // The app's data too: a local.settings.json the runtime finds must not send it to another Azurite.
+        start.Environment["AppStorage"] = storage;
         start.Environment["AzureFunctionsJobHost__logging__logLevel__default"] = "Warning";
         foreach (var (key, value) in settings)
         {

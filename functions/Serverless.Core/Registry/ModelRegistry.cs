@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Azure;
@@ -20,6 +19,7 @@ public sealed partial class ModelRegistry
 {
     private const string ModelRow = "model";
     private const int MaxAttempts = 50;
+    private readonly BlobServiceClient _blobs;
     private readonly BlobContainerClient _artifacts;
     private readonly TableClient _table;
     private readonly TimeProvider _clock;
@@ -30,6 +30,7 @@ public sealed partial class ModelRegistry
     public ModelRegistry(BlobServiceClient blobs, TableServiceClient tables, TimeProvider clock, IOptions<ModelRegistryOptions> options)
     {
         _options = options.Value;
+        _blobs = blobs;
         _artifacts = blobs.GetBlobContainerClient(_options.ArtifactContainer);
         _table = tables.GetTableClient(_options.Table);
         _clock = clock;
@@ -39,32 +40,126 @@ public sealed partial class ModelRegistry
     public long MaxModelBytes => _options.MaxModelBytes;
 
     /// <summary>Checks a model name: letters, digits, '.', '_' and '-', starting with a letter or digit, at most 64.</summary>
-    /// <exception cref="ArgumentException">The name is not valid; the message says what is allowed.</exception>
+    /// <exception cref="InvalidRegistryArgumentException">The name is not valid; the message says what is allowed.</exception>
     public static void ValidateName(string name)
     {
         if (!NamePattern().IsMatch(name ?? string.Empty))
         {
-            throw new ArgumentException($"'{name}' is not a valid model name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.", nameof(name));
+            throw new InvalidRegistryArgumentException($"'{name}' is not a valid model name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        }
+    }
+
+    /// <summary>Checks an alias: 1 to 32 lower-case letters, digits or '-', starting with a letter.</summary>
+    /// <exception cref="InvalidRegistryArgumentException">The alias is not valid; the message says what is allowed.</exception>
+    public static void ValidateAlias(string alias)
+    {
+        if (!AliasPattern().IsMatch(alias ?? string.Empty))
+        {
+            throw new InvalidRegistryArgumentException($"'{alias}' is not a valid alias: use 1 to 32 lower-case letters, digits or '-', starting with a letter.");
+        }
+    }
+
+    /// <summary>Checks a version number: 1 or more.</summary>
+    /// <exception cref="InvalidRegistryArgumentException">The version is below 1.</exception>
+    public static void ValidateVersion(int version)
+    {
+        if (version < 1)
+        {
+            throw new InvalidRegistryArgumentException($"'{version}' is not a valid version: versions are numbered from 1.");
         }
     }
 
     /// <summary>Registers <paramref name="model"/> as the next version of <paramref name="name"/>.</summary>
-    /// <exception cref="InvalidModelException">The bytes are not a loadable ONNX model.</exception>
+    /// <exception cref="InvalidModelException">The bytes are not a loadable, self-contained ONNX model.</exception>
+    /// <exception cref="ModelTooLargeException">The model is over <see cref="MaxModelBytes"/>.</exception>
     public async Task<ModelVersionInfo> RegisterAsync(string name, byte[] model, RegistrationMetadata metadata, CancellationToken cancellationToken)
     {
+        using var stream = new MemoryStream(model, writable: false);
+        return await RegisterAsync(name, stream, metadata, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers the model read from <paramref name="model"/> as the next version of <paramref name="name"/>. The
+    /// stream is copied to a temporary file while it is hashed, never held whole in memory.
+    /// </summary>
+    /// <exception cref="InvalidRegistryArgumentException">The name is not valid (checked before the stream is read).</exception>
+    /// <exception cref="InvalidModelException">The content is not a loadable, self-contained ONNX model.</exception>
+    /// <exception cref="ModelTooLargeException">The stream holds more than <see cref="MaxModelBytes"/> bytes.</exception>
+    public async Task<ModelVersionInfo> RegisterAsync(string name, Stream model, RegistrationMetadata metadata, CancellationToken cancellationToken)
+    {
         ValidateName(name);
-        var signature = OnnxModelInspector.Inspect(model);
-        string sha256 = Convert.ToHexStringLower(SHA256.HashData(model));
+        using var staged = await StagedModel.WriteAsync(model, _options.MaxModelBytes, cancellationToken);
+        return await RegisterStagedAsync(name, staged, metadata, cancellationToken);
+    }
+
+    /// <summary>
+    /// Registers a model that is already in the app's storage account, as <c>container/path</c> in one of the
+    /// <see cref="ModelRegistryOptions.ReferenceContainers"/>: it is streamed to a temporary file while hashed, checked
+    /// like an upload, and stored content-addressed like one. The referenced blob is left as it is.
+    /// </summary>
+    /// <exception cref="InvalidRegistryArgumentException">The reference is malformed, outside the allowed containers, or names no blob.</exception>
+    /// <exception cref="InvalidModelException">The blob is not a loadable, self-contained ONNX model.</exception>
+    /// <exception cref="ModelTooLargeException">The blob is over <see cref="MaxModelBytes"/>.</exception>
+    public async Task<ModelVersionInfo> RegisterFromBlobAsync(string name, string blobReference, RegistrationMetadata metadata, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        var blob = ResolveReference(blobReference);
+        BlobDownloadStreamingResult download;
+        try
+        {
+            download = (await blob.DownloadStreamingAsync(cancellationToken: cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            throw new InvalidRegistryArgumentException($"There is no blob '{blobReference}' in the app's storage account (AppStorage): upload the model there first, then reference it.", ex);
+        }
+
+        using (download)
+        {
+            if (download.Details.ContentLength > _options.MaxModelBytes)
+            {
+                throw new ModelTooLargeException(_options.MaxModelBytes);
+            }
+
+            using var staged = await StagedModel.WriteAsync(download.Content, _options.MaxModelBytes, cancellationToken);
+            return await RegisterStagedAsync(name, staged, metadata, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a valid blob container name.</summary>
+    internal static bool IsContainerName(string name) => ContainerPattern().IsMatch(name);
+
+    private BlobClient ResolveReference(string reference)
+    {
+        string[] parts = (reference ?? string.Empty).Split('/', 2);
+        if (parts.Length != 2 || !ContainerPattern().IsMatch(parts[0]) || parts[1].Length is 0 or > 1024 || parts[1].StartsWith('/'))
+        {
+            throw new InvalidRegistryArgumentException($"'{reference}' is not a blob reference: write it as \"container/path/to/model.onnx\".");
+        }
+
+        var allowed = _options.ReferenceContainerList;
+        if (!allowed.Contains(parts[0], StringComparer.Ordinal))
+        {
+            throw new InvalidRegistryArgumentException(
+                $"Registration by reference reads only from the container(s) {string.Join(", ", allowed.Select(c => $"'{c}'"))} (Registry__ReferenceContainers), not '{parts[0]}'.");
+        }
+
+        return _blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]);
+    }
+
+    private async Task<ModelVersionInfo> RegisterStagedAsync(string name, StagedModel staged, RegistrationMetadata metadata, CancellationToken cancellationToken)
+    {
+        var signature = OnnxModelInspector.Inspect(staged.Path);
         await EnsureProvisionedAsync(cancellationToken);
-        string artifact = $"sha256/{sha256}.onnx";
-        await UploadOnceAsync(artifact, model, cancellationToken);
+        string artifact = $"sha256/{staged.Sha256}.onnx";
+        await UploadOnceAsync(artifact, staged.Path, cancellationToken);
 
         for (int attempt = 1; ; attempt++)
         {
             var existing = await _table.GetEntityIfExistsAsync<TableEntity>(name, ModelRow, cancellationToken: cancellationToken);
             var now = _clock.GetUtcNow();
             int version = existing.HasValue ? (existing.Value!.GetInt32("LatestVersion") ?? 0) + 1 : 1;
-            var info = new ModelVersionInfo(name, version, sha256, model.LongLength, artifact, signature, now, metadata);
+            var info = new ModelVersionInfo(name, version, staged.Sha256, staged.Length, artifact, signature, now, metadata);
             var modelRow = existing.HasValue ? existing.Value! : new TableEntity(name, ModelRow) { ["CreatedAt"] = now };
             modelRow["LatestVersion"] = version;
             TableTransactionAction[] actions =
@@ -84,6 +179,10 @@ public sealed partial class ModelRegistry
                 // Another writer took this number first: read the new latest version and try the next one.
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
             }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            {
+                throw new RegistryConflictException($"Model '{name}' kept changing under {MaxAttempts} attempts to number a new version; nothing was registered. Try again.", ex);
+            }
         }
     }
 
@@ -92,11 +191,7 @@ public sealed partial class ModelRegistry
     public async Task<AliasChange> SetAliasAsync(string name, string alias, int version, string changedBy, CancellationToken cancellationToken)
     {
         ValidateName(name);
-        if (!AliasPattern().IsMatch(alias ?? string.Empty))
-        {
-            throw new ArgumentException($"'{alias}' is not a valid alias: use 1 to 32 lower-case letters, digits or '-', starting with a letter.", nameof(alias));
-        }
-
+        ValidateAlias(alias);
         await GetVersionAsync(name, version, cancellationToken);
         for (int attempt = 1; ; attempt++)
         {
@@ -128,6 +223,10 @@ public sealed partial class ModelRegistry
             {
                 await Task.Delay(Random.Shared.Next(5, 50), cancellationToken);
             }
+            catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+            {
+                throw new RegistryConflictException($"Alias '{alias}' of model '{name}' kept moving under {MaxAttempts} attempts; it was not changed. Try again.", ex);
+            }
         }
     }
 
@@ -136,6 +235,7 @@ public sealed partial class ModelRegistry
     public async Task<ModelVersionInfo> GetVersionAsync(string name, int version, CancellationToken cancellationToken)
     {
         ValidateName(name);
+        ValidateVersion(version);
         await EnsureProvisionedAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, VersionRow(version), cancellationToken: cancellationToken);
         return row.HasValue ? FromEntity(row.Value!) : throw new ModelNotFoundException($"Model '{name}' has no version {version}.");
@@ -143,14 +243,17 @@ public sealed partial class ModelRegistry
 
     /// <summary>The version an alias points at.</summary>
     /// <exception cref="ModelNotFoundException">No such model, or the alias is not set.</exception>
+    /// <exception cref="InvalidRegistryArgumentException">The name or alias is not valid.</exception>
     public async Task<ModelVersionInfo> GetByAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
         await GetVersionAsync(name, await GetAliasTargetAsync(name, alias, cancellationToken), cancellationToken);
 
     /// <summary>The version number an alias points at: one table read.</summary>
     /// <exception cref="ModelNotFoundException">No such model, or the alias is not set.</exception>
+    /// <exception cref="InvalidRegistryArgumentException">The name or alias is not valid.</exception>
     public async Task<int> GetAliasTargetAsync(string name, string alias, CancellationToken cancellationToken)
     {
         ValidateName(name);
+        ValidateAlias(alias);
         await EnsureProvisionedAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias), select: ["Version"], cancellationToken: cancellationToken);
         return row.HasValue
@@ -236,6 +339,8 @@ public sealed partial class ModelRegistry
     /// <summary>Records an event in a version's lineage (row <c>event-&lt;ticks&gt;-&lt;id&gt;</c> of the model's partition).</summary>
     public async Task RecordEventAsync(string name, int version, string kind, string message, CancellationToken cancellationToken)
     {
+        ValidateName(name);
+        ValidateVersion(version);
         await EnsureProvisionedAsync(cancellationToken);
         var now = _clock.GetUtcNow();
         await _table.AddEntityAsync(
@@ -250,12 +355,16 @@ public sealed partial class ModelRegistry
         return content.Value.Content.ToArray();
     }
 
-    private async Task UploadOnceAsync(string artifact, byte[] model, CancellationToken cancellationToken)
+    /// <summary>Streams a version's artifact into <paramref name="destination"/> (the caller checks its hash).</summary>
+    public async Task DownloadToAsync(ModelVersionInfo version, Stream destination, CancellationToken cancellationToken) =>
+        await _artifacts.GetBlobClient(version.Artifact).DownloadToAsync(destination, cancellationToken);
+
+    private async Task UploadOnceAsync(string artifact, string path, CancellationToken cancellationToken)
     {
         try
         {
             await _artifacts.GetBlobClient(artifact).UploadAsync(
-                BinaryData.FromBytes(model),
+                path,
                 new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
                 cancellationToken);
         }
@@ -303,9 +412,12 @@ public sealed partial class ModelRegistry
         row.GetDateTimeOffset("RegisteredAt") ?? default,
         JsonSerializer.Deserialize<RegistrationMetadata>(row.GetString("Metadata"))!);
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,31}$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{0,31}\z")]
     private static partial Regex AliasPattern();
+
+    [GeneratedRegex(@"^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\z")]
+    private static partial Regex ContainerPattern();
 }

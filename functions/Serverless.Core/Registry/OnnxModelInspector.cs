@@ -3,27 +3,33 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Serverless.Core.Registry;
 
-/// <summary>Loads a model with ONNX Runtime to prove it loads, and reads its signature.</summary>
+/// <summary>
+/// Proves a model file is a single-file ONNX model that ONNX Runtime loads, and reads its signature. Only ever given
+/// a path the registry wrote itself, and only after <see cref="ExternalDataCheck"/> has passed.
+/// </summary>
 internal static class OnnxModelInspector
 {
-    public static ModelSignature Inspect(byte[] model)
+    /// <exception cref="InvalidModelException">The file is empty, not ONNX, references external data, or does not load.</exception>
+    public static ModelSignature Inspect(string modelPath)
     {
-        if (model.Length == 0)
+        if (new FileInfo(modelPath).Length == 0)
         {
-            throw new InvalidModelException("The request body is empty: send the ONNX file's bytes as application/octet-stream.");
+            throw new InvalidModelException("The model is empty: send the ONNX file's bytes as application/octet-stream.");
         }
 
+        ExternalDataCheck.EnsureSelfContained(modelPath);
         try
         {
             using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
-            using var session = new InferenceSession(model, options);
+            using var session = new InferenceSession(modelPath, options);
             return new ModelSignature(
                 session.InputMetadata.Select(kv => Describe(kv.Key, kv.Value)).ToList(),
                 session.OutputMetadata.Select(kv => Describe(kv.Key, kv.Value)).ToList());
         }
         catch (OnnxRuntimeException ex)
         {
-            throw new InvalidModelException($"The file is not an ONNX model that ONNX Runtime can load: {ex.Message}", ex);
+            // ONNX Runtime names the file it loaded; the client only needs the reason.
+            throw new InvalidModelException($"The file is not an ONNX model that ONNX Runtime can load: {ex.Message.Replace(modelPath, "model", StringComparison.Ordinal)}", ex);
         }
     }
 

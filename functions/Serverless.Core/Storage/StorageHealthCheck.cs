@@ -7,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Serverless.Core.Storage;
 
 /// <summary>
-/// Ready only when the blob, queue and table services all answer. Uses its own clients without retries so that a
+/// Ready only when the blob, queue and table services all answer: the app's blobs and tables (<c>AppStorage</c>) and
+/// the triggers' queues (<c>AzureWebJobsStorage</c>). Uses its own clients without retries so that a
 /// stopped storage account is reported within <see cref="StorageHealthOptions.StorageTimeout"/> instead of after the
 /// SDK's back-off.
 /// </summary>
@@ -18,7 +19,7 @@ internal sealed class StorageHealthCheck : IHealthCheck
     private readonly TableServiceClient _tables;
     private readonly TimeSpan _timeout;
 
-    public StorageHealthCheck(StorageClientFactory factory, IOptions<StorageHealthOptions> options)
+    public StorageHealthCheck(StorageConnections connections, IOptions<StorageHealthOptions> options)
     {
         _timeout = options.Value.StorageTimeout;
         var blobOptions = new BlobClientOptions();
@@ -30,9 +31,9 @@ internal sealed class StorageHealthCheck : IHealthCheck
             retry.NetworkTimeout = _timeout;
         }
 
-        _blobs = factory.CreateBlobServiceClient(blobOptions);
-        _queues = factory.CreateQueueServiceClient(queueOptions);
-        _tables = factory.CreateTableServiceClient(tableOptions);
+        _blobs = connections.App.CreateBlobServiceClient(blobOptions);
+        _queues = connections.Host.CreateQueueServiceClient(queueOptions);
+        _tables = connections.App.CreateTableServiceClient(tableOptions);
     }
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)

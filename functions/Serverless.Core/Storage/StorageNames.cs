@@ -15,6 +15,12 @@ public static class StorageNames
     /// <summary>Blob container the self-check writes its probe objects to.</summary>
     public const string SelfCheckContainer = "selfchecks";
 
-    /// <summary>The app setting that names the storage connection, as the Functions host reads it.</summary>
+    /// <summary>The host's storage connection setting: the Functions host, its triggers and Durable use it.</summary>
     public const string ConnectionSetting = "AzureWebJobsStorage";
+
+    /// <summary>
+    /// The app's own data connection setting (registry, self-check records); same forms as
+    /// <see cref="ConnectionSetting"/>, which it falls back to when not set.
+    /// </summary>
+    public const string AppConnectionSetting = "AppStorage";
 }

@@ -1,18 +1,25 @@
 using System.Text.Json;
+using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Registry;
-using Serverless.Core.Serving;
 
 namespace Serverless.Functions.Registry;
 
 /// <summary>The registry's HTTP API: register versions, read lineage, move aliases.</summary>
 public sealed class ModelRegistryFunctions(ModelRegistry registry)
 {
+    /// <summary>Largest JSON body (an alias move, a registration by reference: a blob path and metadata).</summary>
+    private const long MaxJsonBodyBytes = 64 * 1024;
+
     /// <summary>
-    /// <c>POST /models/{name}/versions</c>: the ONNX file as the body (<c>application/octet-stream</c>); optional query
-    /// parameters <c>description</c>, <c>trainingData</c>, <c>registeredBy</c> and <c>metrics</c> (a JSON object of numbers).
+    /// <c>POST /models/{name}/versions</c>, in one of two forms. An upload: the ONNX file as the body
+    /// (<c>application/octet-stream</c>, up to <c>Registry__MaxModelBytes</c>, streamed to disk while hashed) with
+    /// optional query parameters <c>description</c>, <c>trainingData</c>, <c>registeredBy</c> and <c>metrics</c> (a JSON
+    /// object of numbers). Or by reference, for models already in the app's storage account
+    /// (<c>application/json</c>): <c>{"blob": "container/path.onnx", "description": ..., "trainingData": ...,
+    /// "metrics": {...}, "registeredBy": ...}</c>.
     /// </summary>
     [Function("RegisterModelVersion")]
     public async Task<IActionResult> RegisterVersion(
@@ -20,6 +27,11 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string name,
         CancellationToken cancellationToken)
     {
+        if (request.HasJsonContentType())
+        {
+            return await RegisterByReferenceAsync(request, name, cancellationToken);
+        }
+
         IReadOnlyDictionary<string, double>? metrics = null;
         if (request.Query["metrics"].FirstOrDefault() is { Length: > 0 } metricsJson)
         {
@@ -33,31 +45,57 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             }
         }
 
-        if (await ApiResults.ReadBodyAsync(request, registry.MaxModelBytes, cancellationToken) is not { } model)
-        {
-            return TooLarge();
-        }
-
         var metadata = new RegistrationMetadata(
-            request.Query["registeredBy"].FirstOrDefault()
-                ?? request.Headers["x-ms-client-principal-name"].FirstOrDefault()
-                ?? "anonymous",
+            request.Query["registeredBy"].FirstOrDefault() ?? Principal(request) ?? "anonymous",
             request.Query["description"].FirstOrDefault(),
             request.Query["trainingData"].FirstOrDefault(),
             metrics);
-        return await ApiResults.HandleAsync(async () =>
+        return await HandleAsync(async () =>
         {
-            var version = await registry.RegisterAsync(name, model, metadata, cancellationToken);
-            return new CreatedResult($"/models/{name}/versions/{version.Version}", version);
+            if (request.ContentLength > registry.MaxModelBytes)
+            {
+                // Refused before a byte of the body is read.
+                throw new ModelTooLargeException(registry.MaxModelBytes);
+            }
+
+            return Created(await registry.RegisterAsync(name, request.Body, metadata, cancellationToken));
         });
+    }
+
+    private async Task<IActionResult> RegisterByReferenceAsync(HttpRequest request, string name, CancellationToken cancellationToken)
+    {
+        if (await ApiResults.ReadBodyAsync(request, MaxJsonBodyBytes, cancellationToken) is not { } body)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge,
+                $"A registration by reference is a JSON object of at most {MaxJsonBodyBytes} bytes; to upload the model itself, send it as application/octet-stream.");
+        }
+
+        RegisterByReferenceRequest? reference;
+        try
+        {
+            reference = JsonSerializer.Deserialize<RegisterByReferenceRequest>(body);
+        }
+        catch (JsonException ex)
+        {
+            return Error(StatusCodes.Status400BadRequest, $"The body is not a registration by reference: {ex.Message} Send {{\"blob\": \"container/path.onnx\", \"description\": ..., \"metrics\": {{...}}}}.");
+        }
+
+        if (reference?.Blob is not { Length: > 0 } blob)
+        {
+            return Error(StatusCodes.Status400BadRequest, "A registration by reference needs \"blob\": \"container/path.onnx\", the model's blob in the app's storage account.");
+        }
+
+        var metadata = new RegistrationMetadata(
+            reference.RegisteredBy ?? Principal(request) ?? "anonymous", reference.Description, reference.TrainingData, reference.Metrics);
+        return await HandleAsync(async () => Created(await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
     }
 
     /// <summary><c>GET /models</c>: every model with its latest version and aliases.</summary>
     [Function("ListModels")]
-    public async Task<IActionResult> ListModels(
+    public Task<IActionResult> ListModels(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        new OkObjectResult(new { models = await registry.ListModelsAsync(cancellationToken) });
+        HandleAsync(async () => new OkObjectResult(new { models = await registry.ListModelsAsync(cancellationToken) }));
 
     /// <summary><c>GET /models/{name}</c>: the model, its versions, aliases and alias history.</summary>
     [Function("GetModel")]
@@ -65,7 +103,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
+        HandleAsync(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
 
     /// <summary><c>GET /models/{name}/versions/{version}</c>: one version's lineage.</summary>
     [Function("GetModelVersion")]
@@ -74,7 +112,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string name,
         int version,
         CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
+        HandleAsync(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}</c> with <c>{"version": n}</c>: moves the alias and records it.</summary>
     [Function("SetModelAlias")]
@@ -84,10 +122,15 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string alias,
         CancellationToken cancellationToken)
     {
+        if (await ApiResults.ReadBodyAsync(request, MaxJsonBodyBytes, cancellationToken) is not { } json)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, $"The body must be {{\"version\": n}}, at most {MaxJsonBodyBytes} bytes.");
+        }
+
         int version;
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            using var body = JsonDocument.Parse(json);
             if (body.RootElement.ValueKind != JsonValueKind.Object || !body.RootElement.TryGetProperty("version", out var value) ||
                 value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out version) || version < 1)
             {
@@ -99,12 +142,38 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             return Error(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {ex.Message}");
         }
 
-        string changedBy = request.Headers["x-ms-client-principal-name"].FirstOrDefault() ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
-        return await ApiResults.HandleAsync(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
+        string changedBy = Principal(request) ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
+        return await HandleAsync(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
     }
 
-    private ObjectResult TooLarge() =>
-        Error(StatusCodes.Status413PayloadTooLarge, $"The model is larger than the {registry.MaxModelBytes} bytes allowed (Registry__MaxModelBytes).");
+    private static CreatedResult Created(ModelVersionInfo version) => new($"/models/{version.Name}/versions/{version.Version}", version);
+
+    private static string? Principal(HttpRequest request) => request.Headers["x-ms-client-principal-name"].FirstOrDefault();
+
+    /// <summary>
+    /// The registry's own errors on top of the shared mapping: over the size limit 413, a version race lost after every
+    /// retry 409, storage refusing the app's identity 503 (an operator's fix, not the client's).
+    /// </summary>
+    private static async Task<IActionResult> HandleAsync(Func<Task<IActionResult>> action)
+    {
+        try
+        {
+            return await ApiResults.HandleAsync(action);
+        }
+        catch (ModelTooLargeException ex)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, ex.Message);
+        }
+        catch (RegistryConflictException ex)
+        {
+            return Error(StatusCodes.Status409Conflict, ex.Message);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 401 or 403)
+        {
+            return Error(StatusCodes.Status503ServiceUnavailable,
+                $"Storage refused access: check the app identity's roles on the storage account (AppStorage). ({ex.Message.Split('\n')[0]})");
+        }
+    }
 
     private static ObjectResult Error(int status, string message) => ApiResults.Error(status, message);
 }

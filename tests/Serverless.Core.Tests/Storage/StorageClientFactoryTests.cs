@@ -81,4 +81,65 @@ public sealed class StorageClientFactoryTests
         Assert.Equal([Convert.ToBase64String("hello"u8.ToArray()), "as is"], bodies);
         await raw.DeleteAsync();
     }
+
+    [Fact]
+    public void Create_ServiceSpecificUris_EachClientUsesItsOwn()
+    {
+        var factory = new StorageClientFactory(
+            Settings(
+                ("Conn:blobServiceUri", "https://blobs.example/"),
+                ("Conn:queueServiceUri", "https://queues.example/"),
+                ("Conn:tableServiceUri", "https://tables.example/"),
+                ("Conn:credential", "managedidentity")),
+            "Conn");
+
+        Assert.Equal(new Uri("https://blobs.example/"), factory.CreateBlobServiceClient().Uri);
+        Assert.Equal(new Uri("https://queues.example/"), factory.CreateQueueServiceClient().Uri);
+        Assert.Equal(new Uri("https://tables.example/"), factory.CreateTableServiceClient().Uri);
+    }
+
+    [Fact]
+    public void Connections_AppStorageNotSet_AppDataFallsBackToTheHostConnection()
+    {
+        var connections = StorageConnections.Create(Settings(("AzureWebJobsStorage", "UseDevelopmentStorage=true")));
+
+        Assert.Equal("AzureWebJobsStorage", connections.App.ConnectionName);
+        Assert.Equal("AzureWebJobsStorage", connections.Host.ConnectionName);
+    }
+
+    [Fact]
+    public void Connections_AppStorageIdentityBased_AppDataUsesItAndTriggersKeepTheHostConnection()
+    {
+        var connections = StorageConnections.Create(Settings(
+            ("AzureWebJobsStorage", "UseDevelopmentStorage=true"),
+            ("AppStorage:accountName", "appdata"),
+            ("AppStorage:credential", "managedidentity"),
+            ("AppStorage:clientId", "00000000-0000-0000-0000-000000000002")));
+
+        Assert.Equal("AppStorage", connections.App.ConnectionName);
+        Assert.IsType<Azure.Identity.ManagedIdentityCredential>(connections.App.Credential);
+        Assert.Equal(new Uri("https://appdata.blob.core.windows.net/"), connections.App.CreateBlobServiceClient().Uri);
+        Assert.Equal(new Uri("https://appdata.table.core.windows.net/"), connections.App.CreateTableServiceClient().Uri);
+        Assert.Equal(10001, connections.Host.CreateQueueServiceClient().Uri.Port);
+    }
+
+    [Fact]
+    public void Connections_AppStorageConnectionString_AppDataUsesIt()
+    {
+        var connections = StorageConnections.Create(Settings(
+            ("AzureWebJobsStorage", "UseDevelopmentStorage=true"),
+            ("AppStorage", "DefaultEndpointsProtocol=https;AccountName=appdata;AccountKey=a2V5;EndpointSuffix=core.windows.net")));
+
+        Assert.Equal("AppStorage", connections.App.ConnectionName);
+        Assert.Equal(new Uri("https://appdata.blob.core.windows.net/"), connections.App.CreateBlobServiceClient().Uri);
+        Assert.Null(connections.App.Credential);
+    }
+
+    [Fact]
+    public void Connections_HostConnectionMissing_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<InvalidOperationException>(() => StorageConnections.Create(Settings(("AppStorage", "UseDevelopmentStorage=true"))));
+
+        Assert.Contains("AzureWebJobsStorage", ex.Message, StringComparison.Ordinal);
+    }
 }

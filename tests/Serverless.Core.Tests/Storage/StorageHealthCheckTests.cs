@@ -10,7 +10,7 @@ namespace Serverless.Core.Tests.Storage;
 public sealed class StorageHealthCheckTests
 {
     private static StorageHealthCheck Create(string connectionString) => new(
-        new StorageClientFactory(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["S"] = connectionString }).Build(), "S"),
+        StorageConnections.Create(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = connectionString }).Build()),
         Options.Create(new StorageHealthOptions { StorageTimeout = TimeSpan.FromSeconds(2) }));
 
     [Fact]
