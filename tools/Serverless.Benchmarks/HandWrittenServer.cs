@@ -1,5 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 
+using Serverless.LocalRuntime.Launching;
+
 namespace Serverless.Benchmarks;
 
 /// <summary>
@@ -15,7 +17,7 @@ internal static class HandWrittenServer
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseUrls($"http://127.0.0.1:{RuntimeHost.FreePort()}");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{HostProcess.FreePort()}");
         var app = builder.Build();
         using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         var session = new InferenceSession(model, options);

@@ -5,18 +5,19 @@ using System.Text;
 using System.Text.Json;
 using Serverless.Benchmarks;
 using Serverless.Demo;
+using Serverless.LocalRuntime.Launching;
 
 // Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
-//        [--duration SECONDS] [--models COUNT]
+//        --app FUNCTIONS_APP_OUTPUT_FOLDER [--duration SECONDS] [--models COUNT]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
     options[args[i].TrimStart('-')] = args[i + 1];
 }
 
-if (!options.TryGetValue("storage", out string? storage) || !options.TryGetValue("runtime", out string? runtimeDll))
+if (!options.TryGetValue("storage", out string? storage) || !options.TryGetValue("runtime", out string? runtimeDll) || !options.TryGetValue("app", out string? appFolder))
 {
-    Console.Error.WriteLine("Usage: Serverless.Benchmarks --storage CONNECTION --runtime PATH/Serverless.LocalRuntime.dll [--duration 10] [--models 1000]");
+    Console.Error.WriteLine("Usage: Serverless.Benchmarks --storage CONNECTION --runtime PATH/Serverless.LocalRuntime.dll --app PATH/Serverless.Functions/bin/Release/net10.0 [--duration 10] [--models 1000]");
     return 2;
 }
 
@@ -54,14 +55,16 @@ var handWritten = await HandWrittenServer.StartAsync(demo.Onnx);
 string handUrl = handWritten.Urls.First() + "/v2/models/demo/infer";
 
 var registryModels = new List<string>();
-await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new Dictionary<string, string>()))
+await using (var runtime = await StartHostAsync(new Dictionary<string, string>()))
 {
     await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, "bench-demo", demo.Onnx, null, CancellationToken.None);
     (string Name, string Url, string Body)[] targets =
     [
         ("Hand-written ASP.NET Core endpoint", handUrl, SingleRowInfer),
-        ("Platform /v2/models/{name}/infer (local runtime)", new Uri(runtime.BaseAddress, "v2/models/bench-demo/infer").ToString(), SingleRowInfer),
-        ("Platform /models/{name}/predict (local runtime)", new Uri(runtime.BaseAddress, "models/bench-demo/predict").ToString(), SingleRowPredict),
+        ("Platform /v2/models/{name}/infer (host -> worker)", new Uri(runtime.BaseAddress, "v2/models/bench-demo/infer").ToString(), SingleRowInfer),
+        ("Platform /models/{name}/predict (host -> worker)", new Uri(runtime.BaseAddress, "models/bench-demo/predict").ToString(), SingleRowPredict),
+        // The same path with no model work: what the host hop and the worker's invocation pipeline cost per request.
+        ("Platform /v2/health/live (host -> worker, no model)", new Uri(runtime.BaseAddress, "v2/health/live").ToString(), string.Empty),
     ];
     foreach (var target in targets)
     {
@@ -75,7 +78,7 @@ await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new
         {
             foreach (var target in targets)
             {
-                runs.Add(await Wrk.RunAsync(target.Name, target.Url, Wrk.PostScript(target.Body), c, seconds));
+                runs.Add(await Wrk.RunAsync(target.Name, target.Url, Script(target.Body), c, seconds));
             }
         }
     }
@@ -101,6 +104,9 @@ await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new
     Line(string.Create(CultureInfo.InvariantCulture, $"- /infer vs hand-written at 64 connections: {ratio:F2}x (target >= 0.80x: {(ratio >= 0.8 ? "met" : "NOT met")})"));
     Line(string.Create(CultureInfo.InvariantCulture, $"- /infer p99 at 16 connections: {p99At16:F2} ms (target < 5 ms: {(p99At16 < 5 ? "met" : "NOT met")})"));
     Line(string.Create(CultureInfo.InvariantCulture, $"- /predict vs /infer at 64 connections: {Rps("Platform /models", 64) / Rps("Platform /v2", 64):F2}x"));
+    double Median(string prefix, int c) => results.First(r => r.Name.StartsWith(prefix, StringComparison.Ordinal) && r.Connections == c).P50Ms;
+    Line(string.Create(CultureInfo.InvariantCulture,
+        $"- per-request cost of the host hop and the worker pipeline (/v2/health/live, no model) at 1 connection: p50 {Median("Platform /v2/health", 1):F2} ms, against /infer's {Median("Platform /v2/models", 1):F2} ms and the hand-written endpoint's {Median("Hand-written", 1):F2} ms"));
     Line();
 
     // Memory per loaded model: 50 distinct copies loaded through the ready endpoint.
@@ -112,18 +118,19 @@ await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new
         registryModels.Add(name);
     }
 
-    var before = runtime.Memory();
+    int worker = await runtime.WorkerProcessIdAsync() ?? throw new InvalidOperationException("The host reports no worker.");
+    var before = HostProcess.Memory(worker);
     foreach (string name in registryModels.Take(Loaded))
     {
         (await runtime.Client.GetAsync($"v2/models/{name}/ready")).EnsureSuccessStatusCode();
     }
 
-    var after = runtime.Memory();
+    var after = HostProcess.Memory(worker);
     var statistics = await runtime.Client.GetFromJsonAsync<JsonElement>("serving/cache");
     Line("## Memory per loaded model");
     Line();
     Line(string.Create(CultureInfo.InvariantCulture,
-        $"{Loaded} distinct copies of the demo model loaded: resident memory {before.RssMiB:F1} -> {after.RssMiB:F1} MiB, {(after.RssMiB - before.RssMiB) * 1024 / Loaded:F0} KiB per model (cache holds {statistics.GetProperty("loadedModels").GetInt32()} models, {statistics.GetProperty("loadedBytes").GetInt64()} artifact bytes)."));
+        $"{Loaded} distinct copies of the demo model loaded: the worker's resident memory {before.RssMiB:F1} -> {after.RssMiB:F1} MiB, {(after.RssMiB - before.RssMiB) * 1024 / Loaded:F0} KiB per model (cache holds {statistics.GetProperty("loadedModels").GetInt32()} models, {statistics.GetProperty("loadedBytes").GetInt64()} artifact bytes)."));
     Line();
 
     Line($"## {modelCount} registered models, Zipf-distributed traffic");
@@ -136,7 +143,7 @@ await using (var runtime = await RuntimeHost.StartAsync(runtimeDll, storage, new
 }
 
 // The same traffic on a fresh instance whose bounds hold every model: the memory of a working set that all fits.
-await using (var roomy = await RuntimeHost.StartAsync(runtimeDll, storage, new Dictionary<string, string> { ["Serving__MaxLoadedModels"] = "100000" }))
+await using (var roomy = await StartHostAsync(new Dictionary<string, string> { ["Serving__MaxLoadedModels"] = "100000" }))
 {
     await Warm(new Uri(roomy.BaseAddress, "models/bench-demo/predict"), SingleRowPredict);
     Line(await Zipf(roomy, $"{modelCount} models (all fit)"));
@@ -145,7 +152,7 @@ await using (var roomy = await RuntimeHost.StartAsync(runtimeDll, storage, new D
 
 // Cold load: a runtime that unloads after 1 s idle and has its own empty disk cache.
 string coldCache = Path.Combine(Path.GetTempPath(), "bench-cold-" + Guid.NewGuid().ToString("N"));
-await using (var cold = await RuntimeHost.StartAsync(runtimeDll, storage, new Dictionary<string, string>
+await using (var cold = await StartHostAsync(new Dictionary<string, string>
 {
     ["Serving__IdleUnloadAfter"] = "00:00:01",
     ["Serving__CacheDirectory"] = coldCache,
@@ -200,10 +207,13 @@ return 0;
 static async Task Warm(Uri url, string body)
 {
     using var client = new HttpClient();
-    using var response = await client.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"));
+    using var response = body.Length == 0 ? await client.GetAsync(url) : await client.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"));
     response.EnsureSuccessStatusCode();
-    await Wrk.RunAsync("warm-up", url.ToString(), Wrk.PostScript(body), 16, 5);
+    await Wrk.RunAsync("warm-up", url.ToString(), Script(body), 16, 5);
 }
+
+// No body means a GET.
+static string Script(string body) => body.Length == 0 ? Wrk.GetScript() : Wrk.PostScript(body);
 
 static async Task<double> TimeRequest(HttpClient client, string path, string body)
 {
@@ -215,13 +225,22 @@ static async Task<double> TimeRequest(HttpClient client, string path, string bod
     return elapsed;
 }
 
-async Task<string> Zipf(RuntimeHost runtime, string bounds)
+// The host as tools/run starts it (Release build), its worker's logs quiet; settings as environment variables.
+Task<HostProcess> StartHostAsync(Dictionary<string, string> settings)
+{
+    settings["AzureWebJobsStorage"] = storage;
+    settings["AppStorage"] = storage;
+    settings["AzureFunctionsJobHost__logging__logLevel__default"] = "Warning";
+    return HostProcess.StartAsync(new HostProcessOptions { HostAssembly = runtimeDll, ScriptRoot = appFolder, Environment = settings, ReadyPath = "v2/health/ready" });
+}
+
+async Task<string> Zipf(HostProcess runtime, string bounds)
 {
     var before = await runtime.Client.GetFromJsonAsync<JsonElement>("serving/cache");
     var zipf = await Wrk.RunAsync("zipf", runtime.BaseAddress.ToString(), ZipfScript(registryModels, SingleRowPredict), 16, seconds * 2);
     var after = await runtime.Client.GetFromJsonAsync<JsonElement>("serving/cache");
     long Delta(string property) => after.GetProperty(property).GetInt64() - before.GetProperty(property).GetInt64();
-    var memory = runtime.Memory();
+    var memory = HostProcess.Memory(await runtime.WorkerProcessIdAsync() ?? 0);
     return string.Create(CultureInfo.InvariantCulture,
         $"| {bounds} | {zipf.RequestsPerSecond:F0} | {zipf.P50Ms:F2} | {zipf.P99Ms:F2} | {zipf.Errors} | {(double)Delta("hits") / (Delta("hits") + Delta("misses")):P1} | {Delta("loads")} | {after.GetProperty("loadedModels").GetInt32()} | {memory.RssMiB:F0} | {memory.PeakMiB:F0} |");
 }

@@ -38,6 +38,9 @@ internal static partial class Wrk
         }
     }
 
+    /// <summary>A plain GET.</summary>
+    public static string GetScript() => "wrk.method = \"GET\"";
+
     /// <summary>A script that posts <paramref name="body"/> as JSON on every request.</summary>
     public static string PostScript(string body) => $$"""
         wrk.method = "POST"

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Azure.Data.Tables;
 using Serverless.Core.SelfChecks;
+using Serverless.LocalRuntime.Launching;
 using Serverless.Testing;
 using Xunit.Abstractions;
 
@@ -31,7 +32,7 @@ public sealed class DurableRecoveryTests(ITestOutputHelper output)
         runtime.Kill();
         var killedAt = DateTime.UtcNow;
 
-        await runtime.StartAgainAsync();
+        await runtime.RestartAsync();
         var final = await Eventually.GetAsync<JsonElement?>(async () =>
         {
             var status = await GetStatusAsync(runtime, id);
@@ -66,7 +67,7 @@ public sealed class DurableRecoveryTests(ITestOutputHelper output)
         Assert.Equal(3, events.Count(e => e.Type == "TaskCompleted"));
     }
 
-    private static async Task<JsonElement> GetStatusAsync(RuntimeProcess runtime, string id)
+    private static async Task<JsonElement> GetStatusAsync(HostProcess runtime, string id)
     {
         using var response = await runtime.Client.GetAsync(new Uri("/selfchecks/" + id, UriKind.Relative));
         return await response.Content.ReadFromJsonAsync<JsonElement>();

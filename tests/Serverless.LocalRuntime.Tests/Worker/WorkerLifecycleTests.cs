@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Serverless.LocalRuntime.Launching;
 using Serverless.Testing;
 
 namespace Serverless.LocalRuntime.Tests.Worker;
@@ -20,7 +19,7 @@ public sealed class WorkerLifecycleTests
 
         int second = await Eventually.GetAsync<int?>(async () =>
         {
-            int? current = await TryWorkerProcessIdAsync(host);
+            int? current = await host.WorkerProcessIdAsync();
             return current is { } id && id != first ? id : null;
         }, TimeSpan.FromSeconds(60), "a new worker process") ?? 0;
         Assert.NotEqual(first, second);
@@ -60,13 +59,6 @@ public sealed class WorkerLifecycleTests
         }
     }
 
-    private static async Task<int> WorkerProcessIdAsync(RuntimeProcess host) =>
-        await Eventually.GetAsync(() => TryWorkerProcessIdAsync(host), TimeSpan.FromSeconds(30), "the worker's process id") ?? 0;
-
-    private static async Task<int?> TryWorkerProcessIdAsync(RuntimeProcess host)
-    {
-        using var response = await host.Client.GetAsync(new Uri("/admin/host/status", UriKind.Relative));
-        var status = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return status.TryGetProperty("workerProcessId", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt32() : null;
-    }
+    private static async Task<int> WorkerProcessIdAsync(HostProcess host) =>
+        await Eventually.GetAsync(() => host.WorkerProcessIdAsync(), TimeSpan.FromSeconds(30), "the worker's process id") ?? 0;
 }

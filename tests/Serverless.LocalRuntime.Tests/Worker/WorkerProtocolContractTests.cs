@@ -1,4 +1,7 @@
+using System.Net.Http.Json;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Azure.Functions.Worker.Grpc.Messages;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.LocalRuntime.Worker;
 using Serverless.Testing;
@@ -37,5 +40,58 @@ public sealed class WorkerProtocolContractTests(LocalRuntimeFixture fixture) : I
 
         Assert.NotNull(worker.HttpUri);
         Assert.True(worker.HttpUri!.IsLoopback, worker.HttpUri.ToString());
+    }
+
+    [Fact]
+    public void Worker_InitResponse_DeclaresTheCapabilitiesTheHostReliesOn()
+    {
+        var capabilities = fixture.Runtime.Services.GetRequiredService<WorkerHost>().Capabilities;
+
+        // HTTP goes through the worker's own Kestrel; cancels and terminate are sent because the worker handles them.
+        foreach (string capability in (string[])["HttpUri", "RpcHttpBodyOnly", "HandlesInvocationCancelMessage", "HandlesWorkerTerminateMessage"])
+        {
+            Assert.True(capabilities.ContainsKey(capability), $"the worker no longer declares {capability}");
+        }
+    }
+
+    [Fact]
+    public async Task QueueTriggerMetadata_NumberAsTypedDataInt_IsRefusedSoTheHostSendsJson()
+    {
+        var worker = fixture.Runtime.Services.GetRequiredService<WorkerHost>();
+        var function = (await worker.Ready).Single(f => f.Name == "RunQueuedSelfCheck");
+        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
+        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { String = "{\"checkId\":\"x\",\"source\":\"contract\"}" } });
+        request.TriggerMetadata["DequeueCount"] = new TypedData { Int = 1 };
+
+        var response = await worker.InvokeAsync(request, CancellationToken.None);
+
+        Assert.Equal(StatusResult.Types.Status.Failure, response.Result.Status);
+        Assert.Contains("Int is not supported", response.Result.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ActivityInput_AsScheduledByTheIsolatedSdk_IsAOneElementJsonArray()
+    {
+        using var started = await fixture.Runtime.Client.PostAsync(new Uri("/selfchecks", UriKind.Relative), null);
+        string id = (await started.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var history = new TableClient(fixture.ConnectionString, fixture.Runtime.Settings.HubName + "History");
+
+        string input = await Eventually.GetAsync(async () =>
+        {
+            await foreach (var row in history.QueryAsync<TableEntity>(e => e.PartitionKey == id))
+            {
+                if (row.GetString("EventType") == "TaskScheduled")
+                {
+                    return row.GetString("Input");
+                }
+            }
+
+            return null;
+        }, TimeSpan.FromSeconds(30), "the first activity to be scheduled");
+
+        // The host hands the worker the element's JSON (DurableWorkItemForwarder); a change here must change that too.
+        using var scheduled = JsonDocument.Parse(input);
+        Assert.Equal(JsonValueKind.Array, scheduled.RootElement.ValueKind);
+        Assert.Equal(id, Assert.Single(scheduled.RootElement.EnumerateArray()).GetString());
     }
 }

@@ -166,6 +166,12 @@ internal sealed partial class WorkerHost(
             await channel.LoadAsync(function.Metadata, timeout.Token);
         }
 
+        // The worker declares its HTTP address before its Kestrel listens: a request forwarded at once would be refused.
+        if (HttpUri is not null)
+        {
+            await WaitUntilListeningAsync(HttpUri, timeout.Token);
+        }
+
         _channel = channel;
         LogWorkerReady(logger, _process!.Id, functions.Count, HttpUri);
         return functions;
@@ -279,6 +285,23 @@ internal sealed partial class WorkerHost(
         }
 
         await Task.WhenAll(PumpAsync(process.StandardOutput, LogLevel.Information), PumpAsync(process.StandardError, LogLevel.Warning));
+    }
+
+    private static async Task WaitUntilListeningAsync(Uri address, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpClient();
+                await probe.ConnectAsync(address.Host, address.Port, cancellationToken);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
     }
 
     private async Task WaitForStartedAsync(CancellationToken stoppingToken)
