@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Azure.Storage.Blobs;
 using Serverless.Core.SelfChecks;
 using Serverless.Testing;
 
@@ -33,26 +32,14 @@ public sealed class AdminEndpointTests(LocalRuntimeFixture fixture) : IClassFixt
     public async Task InvokeTimerFunction_NoBody_RunsTheTimerWhoseQueueOutputRunsACheck()
     {
         // The fixture's schedule never fires on its own: a report archived under this runtime's queue comes from this call.
-        var reports = new BlobContainerClient(fixture.ConnectionString, "selfcheck-reports");
-
         using var response = await Client.PostAsync(new Uri("/admin/functions/ScheduleSelfCheck", UriKind.Relative), null);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        string source = await Eventually.GetAsync(async () =>
-        {
-            if (!await reports.ExistsAsync())
-            {
-                return null;
-            }
-
-            await foreach (var blob in reports.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, fixture.Runtime.Settings.SelfCheckQueue + "/", CancellationToken.None))
-            {
-                var report = (await reports.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToObjectFromJson<JsonElement>();
-                return report.GetProperty("source").GetString();
-            }
-
-            return null;
-        }, TimeSpan.FromSeconds(30), "the timer's check to be archived");
+        string? source = await Eventually.GetAsync(async () =>
+            (await SelfCheckReports.ReadAsync(fixture.ConnectionString, fixture.Runtime.Settings.SelfCheckQueue)) is [var report, ..]
+                ? report.GetProperty("source").GetString()
+                : null,
+            TimeSpan.FromSeconds(30), "the timer's check to be archived");
         Assert.Equal("timer", source);
     }
 

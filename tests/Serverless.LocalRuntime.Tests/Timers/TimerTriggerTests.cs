@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.LocalRuntime.Timers;
 using Serverless.Testing;
@@ -44,21 +43,11 @@ public sealed class TimerTriggerTests
         await using var runtime = await InProcessRuntime.StartAsync(settings);
 
         // The app marks a check asked for by a past-due timer (TimerInfo.IsPastDue); it is archived under this host's queue.
-        var reports = new BlobContainerClient(connection, "selfcheck-reports");
-        string source = await Eventually.GetAsync(async () =>
-        {
-            if (!await reports.ExistsAsync())
-            {
-                return null;
-            }
-
-            await foreach (var blob in reports.GetBlobsAsync(BlobTraits.None, BlobStates.None, settings.SelfCheckQueue + "/", CancellationToken.None))
-            {
-                return (await reports.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToObjectFromJson<JsonElement>().GetProperty("source").GetString();
-            }
-
-            return null;
-        }, TimeSpan.FromSeconds(30), "the past-due occurrence's check");
+        string? source = await Eventually.GetAsync(async () =>
+            (await SelfCheckReports.ReadAsync(connection, settings.SelfCheckQueue)) is [var report, ..]
+                ? report.GetProperty("source").GetString()
+                : null,
+            TimeSpan.FromSeconds(30), "the past-due occurrence's check");
         Assert.Equal("timer-past-due", source);
         var status = (await hosts.GetBlobClient($"timers/{settings.HostId}/ScheduleSelfCheck/status").DownloadContentAsync()).Value.Content.ToObjectFromJson<ScheduleStatus>();
         Assert.True(status!.Next > DateTime.UtcNow, "the stored status names the next occurrence");

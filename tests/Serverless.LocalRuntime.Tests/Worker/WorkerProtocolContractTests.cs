@@ -63,7 +63,7 @@ public sealed class WorkerProtocolContractTests(LocalRuntimeFixture fixture) : I
         request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { String = "{\"checkId\":\"x\",\"source\":\"contract\"}" } });
         request.TriggerMetadata["DequeueCount"] = new TypedData { Int = 1 };
 
-        var response = await worker.InvokeAsync(request, CancellationToken.None);
+        var response = await worker.InvokeAsync(function, request, CancellationToken.None);
 
         Assert.Equal(StatusResult.Types.Status.Failure, response.Result.Status);
         Assert.Contains("Int is not supported", response.Result.Exception.Message, StringComparison.Ordinal);

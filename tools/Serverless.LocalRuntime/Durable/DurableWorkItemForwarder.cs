@@ -25,12 +25,7 @@ internal sealed partial class DurableWorkItemForwarder(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        IReadOnlyList<WorkerFunction> functions;
-        try
-        {
-            functions = await worker.Ready.WaitAsync(stoppingToken);
-        }
-        catch (Exception)
+        if (await worker.FunctionsAsync(stoppingToken) is not { } functions)
         {
             return;
         }
@@ -126,7 +121,7 @@ internal sealed partial class DurableWorkItemForwarder(
         InvocationResponse response;
         try
         {
-            response = await worker.InvokeAsync(invocation, stoppingToken);
+            response = await worker.InvokeAsync(function, invocation, stoppingToken);
         }
         catch (WorkerUnavailableException)
         {
@@ -170,7 +165,7 @@ internal sealed partial class DurableWorkItemForwarder(
         InvocationResponse response;
         try
         {
-            response = await worker.InvokeAsync(invocation, stoppingToken);
+            response = await worker.InvokeAsync(function, invocation, stoppingToken);
         }
         catch (WorkerUnavailableException)
         {

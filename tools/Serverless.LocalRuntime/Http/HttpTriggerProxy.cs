@@ -74,7 +74,7 @@ internal sealed partial class HttpTriggerProxy(
         Task<InvocationResponse> invocation;
         try
         {
-            invocation = worker.InvokeAsync(request, cancel.Token);
+            invocation = worker.InvokeAsync(function, request, cancel.Token);
         }
         catch (WorkerUnavailableException ex)
         {

@@ -37,12 +37,7 @@ internal sealed partial class QueueTriggerListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        IReadOnlyList<WorkerFunction> functions;
-        try
-        {
-            functions = await worker.Ready.WaitAsync(stoppingToken);
-        }
-        catch (Exception)
+        if (await worker.FunctionsAsync(stoppingToken) is not { } functions)
         {
             return;
         }
@@ -170,7 +165,7 @@ internal sealed partial class QueueTriggerListener(
         }
 
         inputs.AddTo(function, request);
-        var response = await worker.InvokeAsync(request, cancellationToken);
+        var response = await worker.InvokeAsync(function, request, cancellationToken);
         if (response.Result.Status != StatusResult.Types.Status.Success)
         {
             throw new FunctionFailedException(function.Name, response.Result.Exception);

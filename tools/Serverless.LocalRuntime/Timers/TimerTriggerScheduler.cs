@@ -61,12 +61,7 @@ internal sealed partial class TimerTriggerScheduler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        IReadOnlyList<WorkerFunction> functions;
-        try
-        {
-            functions = await worker.Ready.WaitAsync(stoppingToken);
-        }
-        catch (Exception)
+        if (await worker.FunctionsAsync(stoppingToken) is not { } functions)
         {
             return;
         }
@@ -165,7 +160,7 @@ internal sealed partial class TimerTriggerScheduler(
         inputs.AddTo(function, request);
         try
         {
-            var response = await worker.InvokeAsync(request, cancellationToken);
+            var response = await worker.InvokeAsync(function, request, cancellationToken);
             if (response.Result.Status != StatusResult.Types.Status.Success)
             {
                 throw new FunctionFailedException(function.Name, response.Result.Exception);

@@ -20,6 +20,7 @@ internal sealed partial class WorkerHost(
     private static readonly string HostVersion = typeof(WorkerHost).Assembly.GetName().Version?.ToString() ?? "4.0.0";
     private readonly TaskCompletionSource<IReadOnlyList<WorkerFunction>> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile WorkerChannel? _channel;
+    private volatile IReadOnlyDictionary<string, WorkerFunction> _current = new Dictionary<string, WorkerFunction>();
     private Process? _process;
 
     /// <summary>
@@ -45,9 +46,30 @@ internal sealed partial class WorkerHost(
         ? channel
         : throw new WorkerUnavailableException("The worker process is not running; it is being restarted.");
 
-    /// <summary>Sends an invocation to the current worker.</summary>
-    public Task<InvocationResponse> InvokeAsync(InvocationRequest request, CancellationToken cancellationToken) =>
-        Channel.InvokeAsync(request, cancellationToken);
+    /// <summary>The worker's functions once it is ready; null when start-up failed or the host is stopping.</summary>
+    public async Task<IReadOnlyList<WorkerFunction>?> FunctionsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Ready.WaitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || Ready.IsFaulted)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Sends an invocation of <paramref name="function"/> to the current worker, under the id that worker gave it (a
+    /// restarted worker reports its functions afresh).
+    /// </summary>
+    public Task<InvocationResponse> InvokeAsync(WorkerFunction function, InvocationRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(request);
+        request.FunctionId = _current.TryGetValue(function.Name, out var current) ? current.Id : function.Id;
+        return Channel.InvokeAsync(request, cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -172,6 +194,7 @@ internal sealed partial class WorkerHost(
             await WaitUntilListeningAsync(HttpUri, timeout.Token);
         }
 
+        _current = functions.ToDictionary(f => f.Name, StringComparer.Ordinal);
         _channel = channel;
         LogWorkerReady(logger, _process!.Id, functions.Count, HttpUri);
         return functions;
