@@ -27,10 +27,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SelfCheckService>();
         services.AddOptions<ModelRegistryOptions>().Bind(configuration.GetSection(ModelRegistryOptions.SectionName));
         services.AddSingleton<ModelRegistry>();
-        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName));
-        services.AddMemoryCache();
-        services.AddSingleton<ModelCache>();
-        services.AddSingleton<InferenceService>();
+        services.AddServing(configuration);
         return services;
     }
 }
