@@ -26,5 +26,12 @@ internal sealed class LoadedModel : IDisposable
     /// <summary>How the records API maps rows onto this graph, worked out on first use.</summary>
     public RecordsCodec.Plan RecordsPlan => _recordsPlan ??= RecordsCodec.Plan.For(Session);
 
-    public void Dispose() => Session.Dispose();
+    /// <summary>Whether the session has been released (the cache's unload of it).</summary>
+    public bool IsDisposed { get; private set; }
+
+    public void Dispose()
+    {
+        IsDisposed = true;
+        Session.Dispose();
+    }
 }
