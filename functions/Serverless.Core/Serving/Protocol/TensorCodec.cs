@@ -35,6 +35,11 @@ internal static class TensorCodec
 
     private static void ReadLevel(JsonElement array, long[] shape, int depth, long count, List<JsonElement> leaves, string what, string path)
     {
+        if (depth > 0 && depth >= shape.Length)
+        {
+            throw new InvalidInferenceRequestException($"{what}: {path} is nested deeper than shape [{string.Join(", ", shape)}].");
+        }
+
         int length = array.GetArrayLength();
         bool nested = length > 0 && array[0].ValueKind == JsonValueKind.Array;
         if (!nested)
