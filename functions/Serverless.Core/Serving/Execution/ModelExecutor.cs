@@ -26,16 +26,15 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
     {
         using var runOptions = new RunOptions();
         runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(_options.MaxRunTime);
         IDisposableReadOnlyCollection<OrtValue> results;
-        using (limit.Token.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
+        using (var watch = RunWatchdog.Shared.Start(runOptions, _options.MaxRunTime))
+        using (cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
         {
             try
             {
                 results = model.Session.Run(runOptions, inputNames, inputs, outputNames);
             }
-            catch (OnnxRuntimeException ex) when (limit.IsCancellationRequested)
+            catch (OnnxRuntimeException ex) when (watch.Expired || cancellationToken.IsCancellationRequested)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 throw new RequestLimitExceededException(
