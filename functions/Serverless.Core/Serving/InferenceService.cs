@@ -92,7 +92,7 @@ public sealed class InferenceService
         var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), [.. results]);
+            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
         }
 
         return buffer.WrittenMemory;
@@ -126,7 +126,7 @@ public sealed class InferenceService
                 try
                 {
                     using var results = _executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
-                    RecordsCodec.WritePredictions(writer, model, [.. results], batch.Count, NewPredictionId);
+                    RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, NewPredictionId);
                 }
                 finally
                 {

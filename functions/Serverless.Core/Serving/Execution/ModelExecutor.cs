@@ -12,20 +12,22 @@ namespace Serverless.Core.Serving.Execution;
 /// </summary>
 internal sealed class ModelExecutor(IOptions<ServingOptions> options)
 {
+    // About 4 MiB of outputs: below it, what stays in the arena until the next run does not matter.
+    private const long GiveBackAfterValues = 1 << 20;
+
     private readonly ServingOptions _options = options.Value;
 
-    /// <summary>Runs the session; the caller disposes the results.</summary>
+    /// <summary>Runs the session; the caller disposes the results (which gives large outputs' memory back).</summary>
     /// <exception cref="RequestLimitExceededException">The run took too long, needed too much memory or gave too many values.</exception>
     /// <exception cref="InvalidInferenceRequestException">ONNX Runtime refused the input's values.</exception>
-    public IDisposableReadOnlyCollection<OrtValue> Run(
+    public RunResults Run(
         LoadedModel model,
         IReadOnlyCollection<string> inputNames,
         IReadOnlyCollection<OrtValue> inputs,
         IReadOnlyCollection<string> outputNames,
         CancellationToken cancellationToken)
     {
-        using var runOptions = new RunOptions();
-        runOptions.AddRunConfigEntry("memory.enable_memory_arena_shrinkage", "cpu:0");
+        using var runOptions = InferenceMemory.ShrinkingRunOptions();
         IDisposableReadOnlyCollection<OrtValue> results;
         using (var watch = RunWatchdog.Shared.Start(runOptions, _options.MaxRunTime))
         using (cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
@@ -68,7 +70,7 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
                 $"The outputs hold {values} values, more than the {_options.MaxOutputElements} one response may carry (Serving__MaxOutputElements): send less data per request, or ask for fewer outputs."));
         }
 
-        return results;
+        return new RunResults(results, values >= GiveBackAfterValues);
     }
 
     // The exception's code is not public; its message starts with it ("[ErrorCode:InvalidArgument] ...").

@@ -38,7 +38,7 @@ public sealed class ModelExecutorTests : IDisposable
     {
         using var shape = OrtValue.CreateTensorValueFromMemory(new[] { rows, columns }, [2]);
         using var results = executor.Run(model, ["shape"], [shape], ["y"], CancellationToken.None);
-        return results[0].GetTensorDataAsSpan<float>().ToArray();
+        return results.Values[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
     [Fact]
