@@ -10,14 +10,14 @@ namespace Serverless.Core.Serving.Execution;
 /// </summary>
 internal sealed class SessionFactory
 {
+    // A fresh folder of this process's own, which nothing writes to: an external data reference finds nothing there.
+    private static readonly Lazy<string> NoExternalData = new(() => Directory.CreateTempSubdirectory("serverless-no-external-data-").FullName);
+
     private readonly ServingOptions _options;
-    private readonly string _noExternalData;
 
     public SessionFactory(IOptions<ServingOptions> options)
     {
         _options = options.Value;
-        // A fresh folder of this process's own, which nothing writes to: an external data reference finds nothing there.
-        _noExternalData = Directory.CreateTempSubdirectory("serverless-no-external-data-").FullName;
     }
 
     /// <summary>Loads the model at <paramref name="path"/>.</summary>
@@ -33,7 +33,7 @@ internal sealed class SessionFactory
         };
         sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");
         sessionOptions.AddSessionConfigEntry("session.use_device_allocator_for_initializers", "1");
-        sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", _noExternalData);
+        sessionOptions.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", NoExternalData.Value);
         try
         {
             return new LoadedModel(new InferenceSession(path, sessionOptions));
