@@ -6,15 +6,17 @@ namespace Serverless.Core.Serving.Execution;
 /// <summary>
 /// Terminates ONNX Runtime runs that pass their deadline, from a thread of its own: a timer on the thread pool fires
 /// late exactly when runs hold the pool's threads (measured: a 50 ms limit not applied within a second), which is when
-/// a limit matters most.
+/// a limit matters most. The thread sleeps until the earliest deadline it knows of and is woken only for an earlier
+/// one, so a run costs it no wake-up as long as runs keep within their limits.
 /// </summary>
 internal sealed class RunWatchdog
 {
-    /// <summary>The process's watchdog (one thread, asleep while no run is watched).</summary>
+    /// <summary>The process's watchdog.</summary>
     public static readonly RunWatchdog Shared = new();
 
     private readonly object _gate = new();
-    private readonly PriorityQueue<Watch, long> _deadlines = new();
+    private readonly HashSet<Watch> _running = [];
+    private long _wakeAt = long.MaxValue;
 
     private RunWatchdog()
     {
@@ -24,12 +26,14 @@ internal sealed class RunWatchdog
     /// <summary>Sets <paramref name="options"/>' terminate flag once <paramref name="limit"/> has passed, unless the returned watch is disposed first.</summary>
     public Watch Start(RunOptions options, TimeSpan limit)
     {
-        var watch = new Watch(this, options);
-        long deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        var watch = new Watch(this, options, Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency));
         lock (_gate)
         {
-            _deadlines.Enqueue(watch, deadline);
-            Monitor.Pulse(_gate);
+            _running.Add(watch);
+            if (watch.Deadline < _wakeAt)
+            {
+                Monitor.Pulse(_gate);
+            }
         }
 
         return watch;
@@ -41,50 +45,61 @@ internal sealed class RunWatchdog
         {
             while (true)
             {
-                while (_deadlines.TryPeek(out var done, out _) && done.IsDisposed)
+                long now = Stopwatch.GetTimestamp();
+                long next = long.MaxValue;
+                List<Watch>? expired = null;
+                foreach (var watch in _running)
                 {
-                    _deadlines.Dequeue();
+                    if (watch.Deadline <= now)
+                    {
+                        (expired ??= []).Add(watch);
+                    }
+                    else
+                    {
+                        next = Math.Min(next, watch.Deadline);
+                    }
                 }
 
-                if (!_deadlines.TryPeek(out var next, out long deadline))
+                expired?.ForEach(w =>
+                {
+                    _running.Remove(w);
+                    w.Expire();
+                });
+                _wakeAt = next;
+                if (next == long.MaxValue)
                 {
                     Monitor.Wait(_gate);
-                    continue;
                 }
-
-                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (remaining > TimeSpan.Zero)
+                else
                 {
-                    Monitor.Wait(_gate, remaining);
-                    continue;
+                    Monitor.Wait(_gate, Stopwatch.GetElapsedTime(now, next));
                 }
-
-                _deadlines.Dequeue();
-                next.Expire();
             }
         }
     }
 
     /// <summary>One watched run; dispose it when the run returns (the run options are not touched afterwards).</summary>
-    internal sealed class Watch(RunWatchdog owner, RunOptions options) : IDisposable
+    internal sealed class Watch(RunWatchdog owner, RunOptions options, long deadline) : IDisposable
     {
-        /// <summary>Whether the deadline passed and the run was told to stop.</summary>
-        public bool Expired { get; private set; }
+        private volatile bool _expired;
 
-        public bool IsDisposed { get; private set; }
+        public long Deadline { get; } = deadline;
+
+        /// <summary>Whether the deadline passed and the run was told to stop.</summary>
+        public bool Expired => _expired;
 
         public void Dispose()
         {
             lock (owner._gate)
             {
-                IsDisposed = true;
+                owner._running.Remove(this);
             }
         }
 
-        // Under the owner's lock, so never after Dispose (the run options may be gone then).
+        // Under the owner's lock while the watch is running, so never after Dispose (the run options may be gone then).
         internal void Expire()
         {
-            Expired = true;
+            _expired = true;
             options.Terminate = true;
         }
     }
