@@ -38,10 +38,7 @@ public static class CoreServiceCollectionExtensions
                 "Registry__ReferenceContainers must be a comma-separated list of blob container names (3 to 63 lower-case letters, digits and single hyphens).")
             .ValidateOnStart();
         services.AddSingleton<ModelRegistry>();
-        services.AddOptions<ServingOptions>().Bind(configuration.GetSection(ServingOptions.SectionName));
-        services.AddMemoryCache();
-        services.AddSingleton<ModelCache>();
-        services.AddSingleton<InferenceService>();
+        services.AddServing(configuration);
         return services;
     }
 }

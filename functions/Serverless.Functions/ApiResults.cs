@@ -1,46 +1,83 @@
 using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving;
 
 namespace Serverless.Functions;
 
 /// <summary>
-/// Maps the core's errors to the protocol's error body: bad input 400, unknown model or version 404, a body over the
-/// limit 413, an artifact that fails its hash check 500, storage out of reach 503.
+/// Maps the core's errors to HTTP answers, each with a JSON body <c>{"error": "..."}</c> that says what happened: the
+/// caller's mistakes are 4xx (bad input 400, unknown model 404, conflict 409, a body over the limit 413, a request over
+/// a per-request limit 422), the platform's faults 5xx (a stored artifact that fails its check or cannot load 500,
+/// storage out of reach or refusing the app 503, anything unexpected 500 with an id to quote, logged).
 /// </summary>
-internal static class ApiResults
+internal static partial class ApiResults
 {
+    /// <summary>Runs <paramref name="action"/>, answering the errors it may raise; unexpected ones are logged and answered 500.</summary>
+    public static async Task<IActionResult> HandleAsync(HttpRequest request, Func<Task<IActionResult>> action)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (Map(ex) is { } known)
+        {
+            return known;
+        }
+        catch (Exception ex) when (!request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            string id = request.HttpContext.TraceIdentifier;
+            var logger = request.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiResults).FullName!);
+            LogUnexpected(logger, request.Path.Value ?? string.Empty, id, ex);
+            return Error(StatusCodes.Status500InternalServerError, $"Internal error; quote id '{id}' when reporting it.");
+        }
+    }
+
+    /// <summary>As <see cref="HandleAsync(HttpRequest, Func{Task{IActionResult}})"/>, leaving unexpected errors to the host.</summary>
     public static async Task<IActionResult> HandleAsync(Func<Task<IActionResult>> action)
     {
         try
         {
             return await action();
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidModelException or InvalidInferenceRequestException)
+        catch (Exception ex) when (Map(ex) is { } known)
         {
-            return new BadRequestObjectResult(new ErrorResponse(ex.Message));
-        }
-        catch (ModelNotFoundException ex)
-        {
-            return new NotFoundObjectResult(new ErrorResponse(ex.Message));
-        }
-        catch (ModelIntegrityException ex)
-        {
-            return Error(StatusCodes.Status500InternalServerError, ex.Message);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 0 or >= 500)
-        {
-            return Error(StatusCodes.Status503ServiceUnavailable, $"Storage is unavailable; try again shortly. ({ex.Message.Split('\n')[0]})");
+            return known;
         }
     }
+
+    /// <summary>The answer to an error the platform knows, or null for an unexpected one.</summary>
+    public static ObjectResult? Map(Exception exception) => exception switch
+    {
+        InvalidInferenceRequestException or InvalidModelException => Error(StatusCodes.Status400BadRequest, exception.Message),
+
+        // The registry checks names and aliases with ArgumentException: only those, not any library's, are the caller's.
+        ArgumentException when exception.TargetSite?.DeclaringType == typeof(ModelRegistry) => Error(StatusCodes.Status400BadRequest, exception.Message),
+        ModelNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
+        RequestLimitExceededException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
+        ModelIntegrityException or ModelLoadException => Error(StatusCodes.Status500InternalServerError, exception.Message),
+        RequestFailedException { Status: 403 } => Error(
+            StatusCodes.Status503ServiceUnavailable,
+            "Storage refused access: check the app identity's roles on the storage account (blob, queue and table data roles)."),
+        RequestFailedException { Status: 409 } storage => Error(StatusCodes.Status409Conflict, $"Storage reported a conflict; retry the request. ({FirstLine(storage)})"),
+        RequestFailedException { Status: 0 or >= 500 } storage => Error(StatusCodes.Status503ServiceUnavailable, $"Storage is unavailable; try again shortly. ({FirstLine(storage)})"),
+        _ => null,
+    };
 
     public static ObjectResult Error(int status, string message) => new(new ErrorResponse(message)) { StatusCode = status };
 
     /// <summary>The JSON bytes as the response body.</summary>
-    public static JsonBytesResult Json(byte[] body) => new(body);
+    public static JsonBytesResult Json(ReadOnlyMemory<byte> body) => new(body);
+
+    /// <summary>A value as a 200 JSON body, written by the source-generated serializer.</summary>
+    public static JsonBytesResult Json<T>(T value, JsonTypeInfo<T> typeInfo) => new(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
 
     /// <summary>
     /// Reads the request body, or returns null when it is longer than <paramref name="limit"/> (by its Content-Length or
@@ -83,4 +120,9 @@ internal static class ApiResults
 
         return buffer.ToArray();
     }
+
+    private static string FirstLine(RequestFailedException exception) => exception.Message.Split('\n')[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error answering {Path} (id {Id})")]
+    private static partial void LogUnexpected(ILogger logger, string path, string id, Exception exception);
 }

@@ -87,6 +87,70 @@ public static class OnnxModelBuilder
         w.WriteString(Guid.NewGuid().ToString("N"));
     })];
 
+    /// <summary>
+    /// A model whose output size follows its input: <c>y</c> (float zeros) has the shape given by the values of
+    /// <c>shape</c> (INT64 [2]), as ConstantOfShape makes it.
+    /// </summary>
+    public static byte[] ConstantOfShape() =>
+        Build("ConstantOfShape", [("shape", TensorElementType.Int64, [2])], [("y", TensorElementType.Float, [-1, -1])]);
+
+    /// <summary>
+    /// A slow model: <paramref name="nodes"/> MatMul nodes in a chain, <c>y = x·x·…·x</c> over a square float matrix
+    /// <c>x</c> of any size, so that ONNX Runtime passes between nodes (where a terminated run stops) many times.
+    /// </summary>
+    public static byte[] MatMulChain(int nodes)
+    {
+        byte[] graph = Message(w =>
+        {
+            for (int i = 0; i < nodes; i++)
+            {
+                Field(w, 1, Node("MatMul", [i == 0 ? "x" : $"t{i - 1}", "x"], [i == nodes - 1 ? "y" : $"t{i}"]));
+            }
+
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString("graph");
+            Field(w, 11, ValueInfo("x", TensorElementType.Float, [-1, -1]));
+            Field(w, 12, ValueInfo("y", TensorElementType.Float, [-1, -1]));
+        });
+        return Model(graph, ("", 13));
+    }
+
+    /// <summary>
+    /// A model <c>y = x + w</c> (float [2]) whose initializer <c>w</c> is stored as external data in the file
+    /// <paramref name="location"/>, resolved by ONNX Runtime beside the model (or in its working directory for bytes).
+    /// </summary>
+    public static byte[] ExternalData(string location)
+    {
+        byte[] initializer = Message(t =>
+        {
+            t.WriteTag(1, WireFormat.WireType.Varint);
+            t.WriteInt64(2);
+            t.WriteTag(2, WireFormat.WireType.Varint);
+            t.WriteInt32((int)TensorElementType.Float);
+            t.WriteTag(8, WireFormat.WireType.LengthDelimited);
+            t.WriteString("w");
+            Field(t, 13, Message(e =>
+            {
+                e.WriteTag(1, WireFormat.WireType.LengthDelimited);
+                e.WriteString("location");
+                e.WriteTag(2, WireFormat.WireType.LengthDelimited);
+                e.WriteString(location);
+            }));
+            t.WriteTag(14, WireFormat.WireType.Varint);
+            t.WriteInt32(1); // TensorProto.EXTERNAL
+        });
+        byte[] graph = Message(w =>
+        {
+            Field(w, 1, Node("Add", ["x", "w"], ["y"]));
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString("graph");
+            Field(w, 5, initializer);
+            Field(w, 11, ValueInfo("x", TensorElementType.Float, [2]));
+            Field(w, 12, ValueInfo("y", TensorElementType.Float, [2]));
+        });
+        return Model(graph, ("", 13));
+    }
+
     /// <summary>A one-node model; a dimension of -1 is left open.</summary>
     public static byte[] Build(string opType, (string Name, TensorElementType Type, long[] Shape)[] inputs, (string Name, TensorElementType Type, long[] Shape)[] outputs)
     {
@@ -124,6 +188,24 @@ public static class OnnxModelBuilder
         });
         return Model(graph, ("", 13));
     }
+
+    private static byte[] Node(string opType, string[] inputs, string[] outputs) => Message(w =>
+    {
+        foreach (string input in inputs)
+        {
+            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
+            w.WriteString(input);
+        }
+
+        foreach (string output in outputs)
+        {
+            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
+            w.WriteString(output);
+        }
+
+        w.WriteTag(4, WireFormat.WireType.LengthDelimited);
+        w.WriteString(opType);
+    });
 
     internal static byte[] Model(byte[] graph, params (string Domain, long Version)[] opsets) => Message(w =>
     {

@@ -1,62 +1,102 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Serverless.Core.Registry;
 
 namespace Serverless.Core.Serving;
 
 /// <summary>
-/// Resolved aliases, refreshed ahead of use: a request is answered from the last resolution and, when that is older
-/// than the refresh interval, starts one background re-read from the registry. Requests never wait on the registry
-/// once an alias is known (so a slow or unreachable table does not stall serving), and a promotion or rollback
-/// reaches the instance within the interval plus one request.
+/// Resolved aliases, so that a request does not read the registry each time, and a promotion or rollback is still
+/// served within the refresh interval, idle or not: a resolution younger than half the interval answers as it is; one
+/// older starts one background re-read and answers; one older than the whole interval (the instance was idle) is read
+/// again before the request is answered. When storage cannot be reached, the known version keeps being served (and the
+/// failure logged) instead of the request failing; a later request tries again.
 /// </summary>
-internal sealed class AliasCache(ModelRegistry registry, TimeProvider clock, TimeSpan refreshInterval)
+internal sealed partial class AliasCache(ModelRegistry registry, TimeProvider clock, TimeSpan refreshInterval, ILogger logger)
 {
     private readonly ConcurrentDictionary<(string Name, string Alias), Entry> _entries = new();
 
     public async Task<ModelVersionInfo> ResolveAsync(string name, string alias, CancellationToken cancellationToken)
     {
-        if (_entries.TryGetValue((name, alias), out var entry))
+        var key = (name, alias);
+        if (!_entries.TryGetValue(key, out var entry))
         {
-            if (clock.GetElapsedTime(entry.ResolvedAt) >= refreshInterval && Interlocked.CompareExchange(ref entry.Refreshing, 1, 0) == 0)
-            {
-                _ = RefreshAsync(name, alias, entry);
-            }
+            var version = await registry.GetByAliasAsync(name, alias, cancellationToken);
+            _entries[key] = new Entry(version, clock.GetTimestamp());
+            return version;
+        }
 
+        var age = clock.GetElapsedTime(entry.ResolvedAt);
+        if (age < refreshInterval / 2)
+        {
             return entry.Version;
         }
 
-        var version = await registry.GetByAliasAsync(name, alias, cancellationToken);
-        _entries[(name, alias)] = new Entry(version, clock.GetTimestamp());
-        return version;
+        var refresh = entry.Refresh(() => RefreshAsync(key, entry));
+        if (age < refreshInterval || (entry.FailedAt is long failedAt && clock.GetElapsedTime(failedAt) < refreshInterval))
+        {
+            return entry.Version;
+        }
+
+        return await refresh.WaitAsync(cancellationToken) ?? await ResolveAsync(name, alias, cancellationToken);
     }
 
-    private async Task RefreshAsync(string name, string alias, Entry stale)
+    /// <summary>Re-reads the alias; returns the version to serve, or null when the alias or model is gone (the entry is dropped).</summary>
+    private async Task<ModelVersionInfo?> RefreshAsync((string Name, string Alias) key, Entry stale)
     {
         try
         {
             // One read while the alias stays put; the version row only when it has moved.
-            int target = await registry.GetAliasTargetAsync(name, alias, CancellationToken.None);
-            var version = target == stale.Version.Version ? stale.Version : await registry.GetVersionAsync(name, target, CancellationToken.None);
-            _entries[(name, alias)] = new Entry(version, clock.GetTimestamp());
+            int target = await registry.GetAliasTargetAsync(key.Name, key.Alias, CancellationToken.None);
+            var version = target == stale.Version.Version ? stale.Version : await registry.GetVersionAsync(key.Name, target, CancellationToken.None);
+            _entries[key] = new Entry(version, clock.GetTimestamp());
+            return version;
         }
         catch (ModelNotFoundException)
         {
-            // The alias or model is gone: forget it, so that the next request gets the registry's 404.
-            _entries.TryRemove(new KeyValuePair<(string, string), Entry>((name, alias), stale));
+            _entries.TryRemove(new KeyValuePair<(string, string), Entry>(key, stale));
+            return null;
         }
-        catch (Exception)
+        catch (Exception ex)
         {
             // Storage did not answer (or answered nonsense): keep serving what is known; a later request tries again.
-            Interlocked.Exchange(ref stale.Refreshing, 0);
+            LogRefreshFailed(logger, key.Name, key.Alias, stale.Version.Version, ex);
+            stale.Failed(clock.GetTimestamp());
+            return stale.Version;
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not refresh alias {Alias} of model {Name}; serving version {Version} as last resolved")]
+    private static partial void LogRefreshFailed(ILogger logger, string name, string alias, int version, Exception exception);
+
     private sealed class Entry(ModelVersionInfo version, long resolvedAt)
     {
-        public int Refreshing;
+        private readonly Lock _gate = new();
+        private Task<ModelVersionInfo?>? _refresh;
 
         public ModelVersionInfo Version { get; } = version;
 
         public long ResolvedAt { get; } = resolvedAt;
+
+        /// <summary>When the last refresh failed, if it did.</summary>
+        public long? FailedAt { get; private set; }
+
+        /// <summary>The refresh under way, started by <paramref name="start"/> if there is none: one read however many requests need it.</summary>
+        public Task<ModelVersionInfo?> Refresh(Func<Task<ModelVersionInfo?>> start)
+        {
+            lock (_gate)
+            {
+                // Started off this thread, so that a read failing at once cannot finish before it is stored here.
+                return _refresh ??= Task.Run(start);
+            }
+        }
+
+        public void Failed(long at)
+        {
+            lock (_gate)
+            {
+                FailedAt = at;
+                _refresh = null;
+            }
+        }
     }
 }

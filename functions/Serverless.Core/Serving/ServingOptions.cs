@@ -1,6 +1,6 @@
 namespace Serverless.Core.Serving;
 
-/// <summary>How models are served and cached (section <c>Serving</c>).</summary>
+/// <summary>How models are served and cached, and what one request may cost (section <c>Serving</c>).</summary>
 public sealed class ServingOptions
 {
     /// <summary>Configuration section the options bind from.</summary>
@@ -18,13 +18,13 @@ public sealed class ServingOptions
     /// <summary>A model not used for this long is unloaded (scale to zero, per model).</summary>
     public TimeSpan IdleUnloadAfter { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>Local folder of downloaded artifacts, named by hash; empty means a folder under the temp path.</summary>
+    /// <summary>Local folder of downloaded artifacts, one folder per hash; empty means a folder under the temp path.</summary>
     public string CacheDirectory { get; set; } = string.Empty;
 
     /// <summary>
-    /// How old a resolved alias (such as <c>production</c>) may get before a request starts a background re-read from
-    /// the registry. Requests never wait for that read, so an instance serves the previous version for at most this
-    /// long (plus one request) after a promotion or rollback, and keeps serving while storage is unreachable.
+    /// Longest an instance serves an alias (such as <c>production</c>) without reading it again: a resolution older
+    /// than this is re-read before the request is answered, and one older than half of it is refreshed in the
+    /// background, so a promotion or rollback is served by every instance within this interval, idle or not.
     /// </summary>
     public TimeSpan AliasRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -33,4 +33,21 @@ public sealed class ServingOptions
     /// run in parallel); raise it for large models served at low concurrency.
     /// </summary>
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Most values one request's outputs may hold together; a run that gives more is refused with 422.</summary>
+    public long MaxOutputElements { get; set; } = 10_000_000;
+
+    /// <summary>Largest response body one request may produce; a larger one is refused with 422.</summary>
+    public long MaxResponseBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Longest one ONNX Runtime run may take; it is terminated then and the request refused with 422.</summary>
+    public TimeSpan MaxRunTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most memory ONNX Runtime may hold for running requests, all requests of the instance together (one CPU arena
+    /// shared by every session; model weights are not counted here but in <see cref="MaxLoadedBytes"/>). A run that
+    /// needs more fails with 422, and the arena gives its memory back after each run. Fixed by the first session the
+    /// process creates.
+    /// </summary>
+    public long MaxInferenceMemoryBytes { get; set; } = 512L * 1024 * 1024;
 }

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using System.Globalization;
 using Serverless.Core.Serving;
+using Serverless.Core.Serving.Protocol;
 
 namespace Serverless.Functions.Server;
 
@@ -14,7 +16,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        Metadata(name, null, cancellationToken);
+        Metadata(request, name, null, cancellationToken);
 
     /// <summary><c>GET /v2/models/{name}/versions/{version}</c>: metadata of one version.</summary>
     [Function("ModelVersionMetadata")]
@@ -23,7 +25,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
         string name,
         string version,
         CancellationToken cancellationToken) =>
-        Metadata(name, version, cancellationToken);
+        Metadata(request, name, version, cancellationToken);
 
     /// <summary>
     /// <c>GET /v2/models/{name}/ready</c>: 200 once the <c>production</c> version is loaded and can serve (loading it if
@@ -34,7 +36,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/ready")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        Ready(name, null, cancellationToken);
+        Ready(request, name, null, cancellationToken);
 
     /// <summary><c>GET /v2/models/{name}/versions/{version}/ready</c>: as model ready, for one version.</summary>
     [Function("ModelVersionReady")]
@@ -43,16 +45,19 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
         string name,
         string version,
         CancellationToken cancellationToken) =>
-        Ready(name, version, cancellationToken);
+        Ready(request, name, version, cancellationToken);
 
-    private Task<IActionResult> Metadata(string name, string? version, CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(async () =>
-            new OkObjectResult(ModelMetadataResponse.From(await inference.ResolveAsync(name, version, null, cancellationToken))));
+    private Task<IActionResult> Metadata(HttpRequest request, string name, string? version, CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () => ApiResults.Json(
+            ModelMetadataResponse.From(await inference.ResolveAsync(name, version, null, cancellationToken)),
+            ServingJsonContext.Default.ModelMetadataResponse));
 
-    private Task<IActionResult> Ready(string name, string? version, CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(async () =>
+    private Task<IActionResult> Ready(HttpRequest request, string name, string? version, CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () =>
         {
             var ready = await inference.EnsureReadyAsync(name, version, cancellationToken);
-            return new OkObjectResult(new ModelReadyResponse(ready.Name, ready.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), true));
+            return ApiResults.Json(
+                new ModelReadyResponse(ready.Name, ready.Version.ToString(CultureInfo.InvariantCulture), true),
+                ServingJsonContext.Default.ModelReadyResponse);
         });
 }

@@ -2,11 +2,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Serving;
+using Serverless.Core.Serving.Protocol;
 
 namespace Serverless.Functions.Serving;
 
 /// <summary>Predictions: the Open Inference Protocol's <c>infer</c> and the records API's <c>predict</c>.</summary>
-public sealed class InferenceFunctions(InferenceService inference, ModelCache cache)
+public sealed class InferenceFunctions(InferenceService inference)
 {
     /// <summary><c>POST /v2/models/{name}/infer</c>: runs the <c>production</c> version.</summary>
     [Function("ModelInfer")]
@@ -43,9 +44,9 @@ public sealed class InferenceFunctions(InferenceService inference, ModelCache ca
     [Function("ModelCacheStatistics")]
     public IActionResult Statistics(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "serving/cache")] HttpRequest request) =>
-        new OkObjectResult(cache.GetStatistics());
+        ApiResults.Json(inference.GetCacheStatistics(), ServingJsonContext.Default.ModelCacheStatistics);
 
-    private async Task<IActionResult> Run(HttpRequest request, Func<byte[], Task<byte[]>> run, CancellationToken cancellationToken)
+    private async Task<IActionResult> Run(HttpRequest request, Func<byte[], Task<ReadOnlyMemory<byte>>> run, CancellationToken cancellationToken)
     {
         if (await ApiResults.ReadBodyAsync(request, inference.MaxRequestBytes, cancellationToken) is not { } body)
         {
@@ -54,6 +55,6 @@ public sealed class InferenceFunctions(InferenceService inference, ModelCache ca
                 $"The request body is larger than the {inference.MaxRequestBytes} bytes allowed (Serving__MaxRequestBytes).");
         }
 
-        return await ApiResults.HandleAsync(async () => ApiResults.Json(await run(body)));
+        return await ApiResults.HandleAsync(request, async () => ApiResults.Json(await run(body)));
     }
 }

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Serverless.Core.Registry;
@@ -10,30 +11,56 @@ namespace Serverless.Core.Tests.Serving;
 
 public sealed class AliasCacheTests
 {
-    [Fact]
-    public async Task ResolveAsync_AliasMoved_ServesTheKnownVersionUntilTheBackgroundRefreshLands()
+    private static readonly RegistrationMetadata Author = new("tests");
+
+    private static async Task<(ModelRegistry Registry, string Name)> TwoVersionsAsync(int production)
     {
         string connection = await TestStorage.GetConnectionStringAsync();
         var registry = new ModelRegistry(new BlobServiceClient(connection), new TableServiceClient(connection), TimeProvider.System, Options.Create(new ModelRegistryOptions()));
         string name = "alias-" + Guid.NewGuid().ToString("N")[..12];
-        var author = new RegistrationMetadata("tests", null, null, null);
-        await registry.RegisterAsync(name, OnnxModelBuilder.Add(2), author, CancellationToken.None);
-        await registry.RegisterAsync(name, OnnxModelBuilder.Unique(OnnxModelBuilder.Add(2)), author, CancellationToken.None);
-        await registry.SetAliasAsync(name, "production", 1, "tests", CancellationToken.None);
+        await registry.RegisterAsync(name, OnnxModelBuilder.Add(2), Author, CancellationToken.None);
+        await registry.RegisterAsync(name, OnnxModelBuilder.Unique(OnnxModelBuilder.Add(2)), Author, CancellationToken.None);
+        await registry.SetAliasAsync(name, "production", production, "tests", CancellationToken.None);
+        return (registry, name);
+    }
+
+    private static AliasCache Aliases(ModelRegistry registry, TimeProvider clock) =>
+        new(registry, clock, TimeSpan.FromSeconds(5), NullLogger.Instance);
+
+    [Fact]
+    public async Task ResolveAsync_AliasMovedWhileInUse_ServesTheKnownVersionUntilTheBackgroundRefreshLands()
+    {
+        var (registry, name) = await TwoVersionsAsync(production: 1);
         var clock = new FakeTimeProvider();
-        var aliases = new AliasCache(registry, clock, TimeSpan.FromSeconds(5));
+        var aliases = Aliases(registry, clock);
 
         var first = await aliases.ResolveAsync(name, "production", CancellationToken.None);
         await registry.SetAliasAsync(name, "production", 2, "tests", CancellationToken.None);
-        var withinInterval = await aliases.ResolveAsync(name, "production", CancellationToken.None);
-        clock.Advance(TimeSpan.FromSeconds(6));
-        var stale = await aliases.ResolveAsync(name, "production", CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var fresh = await aliases.ResolveAsync(name, "production", CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(2)); // 3 s: past half the interval, within it
+        var refreshing = await aliases.ResolveAsync(name, "production", CancellationToken.None);
         var refreshed = await Eventually.GetAsync(
             async () => await aliases.ResolveAsync(name, "production", CancellationToken.None) is { Version: 2 } v ? v : null,
             TimeSpan.FromSeconds(10),
             "the refreshed alias");
 
-        Assert.Equal([1, 1, 1, 2], new[] { first.Version, withinInterval.Version, stale.Version, refreshed.Version });
+        Assert.Equal([1, 1, 1, 2], new[] { first.Version, fresh.Version, refreshing.Version, refreshed.Version });
+    }
+
+    [Fact]
+    public async Task ResolveAsync_IdleLongerThanTheIntervalThenRolledBack_FirstRequestGetsTheRolledBackVersion()
+    {
+        var (registry, name) = await TwoVersionsAsync(production: 2);
+        var clock = new FakeTimeProvider();
+        var aliases = Aliases(registry, clock);
+        var before = await aliases.ResolveAsync(name, "production", CancellationToken.None);
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await registry.SetAliasAsync(name, "production", 1, "tests", CancellationToken.None);
+        var first = await aliases.ResolveAsync(name, "production", CancellationToken.None);
+
+        Assert.Equal((2, 1), (before.Version, first.Version));
     }
 
     [Fact]
@@ -42,8 +69,8 @@ public sealed class AliasCacheTests
         string connection = await TestStorage.GetConnectionStringAsync();
         var registry = new ModelRegistry(new BlobServiceClient(connection), new TableServiceClient(connection), TimeProvider.System, Options.Create(new ModelRegistryOptions()));
         string name = "alias-" + Guid.NewGuid().ToString("N")[..12];
-        await registry.RegisterAsync(name, OnnxModelBuilder.Add(2), new RegistrationMetadata("tests", null, null, null), CancellationToken.None);
-        var aliases = new AliasCache(registry, TimeProvider.System, TimeSpan.FromSeconds(5));
+        await registry.RegisterAsync(name, OnnxModelBuilder.Add(2), Author, CancellationToken.None);
+        var aliases = Aliases(registry, TimeProvider.System);
 
         await Assert.ThrowsAsync<ModelNotFoundException>(() => aliases.ResolveAsync(name, "production", CancellationToken.None));
         await registry.SetAliasAsync(name, "production", 1, "tests", CancellationToken.None);

@@ -57,7 +57,6 @@ public sealed class ModelMetadataFunctionsTests(LocalRuntimeFixture fixture) : I
 
     [Theory]
     [InlineData("/versions/7")]
-    [InlineData("/versions/latest")]
     public async Task GetModelVersionMetadata_UnknownVersion_404WithError(string suffix)
     {
         string name = await RegisterAsync(OnnxModelBuilder.Add(2), production: false);

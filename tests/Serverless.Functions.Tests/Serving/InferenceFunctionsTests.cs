@@ -179,7 +179,6 @@ public sealed class InferenceFunctionsTests(LocalRuntimeFixture fixture) : IClas
     [Theory]
     [InlineData("/v2/models/no-such-model/infer")]
     [InlineData("/v2/models/{name}/versions/9/infer")]
-    [InlineData("/v2/models/{name}/versions/latest/infer")]
     [InlineData("/models/no-such-model/predict")]
     [InlineData("/models/{name}/predict?version=9")]
     [InlineData("/models/{name}/predict?alias=candidate")]

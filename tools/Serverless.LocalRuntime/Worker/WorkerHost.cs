@@ -20,7 +20,7 @@ internal sealed partial class WorkerHost(
     private static readonly string HostVersion = typeof(WorkerHost).Assembly.GetName().Version?.ToString() ?? "4.0.0";
     private readonly TaskCompletionSource<IReadOnlyList<WorkerFunction>> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile WorkerChannel? _channel;
-    private volatile IReadOnlyDictionary<string, WorkerFunction> _current = new Dictionary<string, WorkerFunction>();
+    private volatile Dictionary<string, WorkerFunction> _current = [];
     private Process? _process;
 
     /// <summary>

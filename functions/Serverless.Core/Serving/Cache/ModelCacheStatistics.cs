@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Serverless.Core.Serving;
+namespace Serverless.Core.Serving.Cache;
 
 /// <summary>Counters of the model cache since the process started, and what it holds now.</summary>
 /// <param name="LoadedModels">Models in memory (or loading) now.</param>

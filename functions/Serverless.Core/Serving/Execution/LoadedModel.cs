@@ -1,16 +1,17 @@
 using Microsoft.ML.OnnxRuntime;
+using Serverless.Core.Serving.Protocol;
 
-namespace Serverless.Core.Serving;
+namespace Serverless.Core.Serving.Execution;
 
 /// <summary>
 /// A model held in memory: one ONNX Runtime session per artifact hash, shared by every version registered with the
 /// same bytes (the request's resolved version is what answers name).
 /// </summary>
-public sealed class LoadedModel : IDisposable
+internal sealed class LoadedModel : IDisposable
 {
     private RecordsCodec.Plan? _recordsPlan;
 
-    internal LoadedModel(InferenceSession session)
+    public LoadedModel(InferenceSession session)
     {
         Session = session;
         OutputNames = [.. session.OutputNames];
@@ -23,8 +24,14 @@ public sealed class LoadedModel : IDisposable
     public IReadOnlyList<string> OutputNames { get; }
 
     /// <summary>How the records API maps rows onto this graph, worked out on first use.</summary>
-    internal RecordsCodec.Plan RecordsPlan => _recordsPlan ??= RecordsCodec.Plan.For(Session);
+    public RecordsCodec.Plan RecordsPlan => _recordsPlan ??= RecordsCodec.Plan.For(Session);
 
-    /// <inheritdoc/>
-    public void Dispose() => Session.Dispose();
+    /// <summary>Whether the session has been released (the cache's unload of it).</summary>
+    public bool IsDisposed { get; private set; }
+
+    public void Dispose()
+    {
+        IsDisposed = true;
+        Session.Dispose();
+    }
 }

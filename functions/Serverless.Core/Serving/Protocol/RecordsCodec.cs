@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Serverless.Core.Registry;
+using Serverless.Core.Serving.Execution;
 
-namespace Serverless.Core.Serving;
+namespace Serverless.Core.Serving.Protocol;
 
 /// <summary>
 /// The records API's mapping between rows of named features and a model's graph. Each feature feeds the input of the
@@ -19,7 +21,9 @@ internal static class RecordsCodec
     private static readonly string[] ProbabilityNames = ["probability", "probabilities", "output_probability"];
     private static readonly string[] ValueNames = ["score", "variable", "value", "prediction", "predictions", "output"];
 
-    public static void Predict(LoadedModel model, IReadOnlyList<JsonElement> rows, Utf8JsonWriter writer, Func<string> newPredictionId)
+    /// <summary>The row groups one run each takes: all rows at once when the graph batches, else one row per run.</summary>
+    /// <exception cref="InvalidInferenceRequestException">The rows do not fit the model; the message says why.</exception>
+    public static IEnumerable<IReadOnlyList<JsonElement>> Batches(LoadedModel model, IReadOnlyList<JsonElement> rows)
     {
         var session = model.Session;
         var plan = model.RecordsPlan;
@@ -49,65 +53,63 @@ internal static class RecordsCodec
             throw new InvalidInferenceRequestException("The model's first dimension is fixed above 1, so its rows cannot be told apart; use /v2/models/{name}/infer.");
         }
 
-        if (plan.Batched)
+        return plan.Batched ? [rows] : rows.Select(row => (IReadOnlyList<JsonElement>)[row]);
+    }
+
+    /// <summary>The input tensors of one batch of rows, in the order of <see cref="Plan.InputNames"/>; the caller disposes them.</summary>
+    /// <exception cref="InvalidInferenceRequestException">A row lacks a feature or a value does not fit.</exception>
+    public static List<OrtValue> ReadInputs(LoadedModel model, IReadOnlyList<JsonElement> rows)
+    {
+        var plan = model.RecordsPlan;
+        var values = new List<OrtValue>(plan.Inputs.Count);
+        try
         {
-            Run(session, plan, rows, writer, newPredictionId);
-        }
-        else
-        {
-            foreach (var row in rows)
+            foreach (var (name, spec) in plan.Inputs)
             {
-                Run(session, plan, [row], writer, newPredictionId);
+                values.Add(ReadFeature(name, spec, rows, model.Session.InputNames));
             }
+
+            return values;
+        }
+        catch
+        {
+            values.ForEach(v => v.Dispose());
+            throw;
         }
     }
 
-    private static void Run(InferenceSession session, Plan plan, IReadOnlyList<JsonElement> rows, Utf8JsonWriter writer, Func<string> newPredictionId)
+    /// <summary>Writes one prediction object per row from the outputs of <see cref="OutputRoles.Outputs"/>.</summary>
+    public static void WritePredictions(Utf8JsonWriter writer, LoadedModel model, IReadOnlyList<OrtValue> results, int rowCount, Func<string> newPredictionId)
     {
-        var inputs = plan.Inputs;
-        var roles = plan.Roles;
-        var values = new List<OrtValue>(inputs.Count);
-        try
+        var roles = model.RecordsPlan.Roles;
+        var label = roles.Label is null ? null : results[roles.Outputs.IndexOf(roles.Label)];
+        var probabilities = roles.Probabilities is null ? null : results[roles.Outputs.IndexOf(roles.Probabilities)];
+        var value = roles.Value is null ? null : results[roles.Outputs.IndexOf(roles.Value)];
+        bool booleanLabel = label is { OnnxType: OnnxValueType.ONNX_TYPE_TENSOR } &&
+            label.GetTensorTypeAndShape().ElementDataType == TensorElementType.Bool;
+        for (int r = 0; r < rowCount; r++)
         {
-            foreach (var (name, spec) in inputs)
+            writer.WriteStartObject();
+            writer.WriteString("prediction_id", newPredictionId());
+            if (label is not null)
             {
-                values.Add(ReadFeature(name, spec, rows, session.InputNames));
+                writer.WritePropertyName("label");
+                WriteRow(writer, label, r, rowCount, scalar: true);
             }
 
-            using var results = InferenceService.Run(session, plan.InputNames, values, roles.Outputs);
-            var label = roles.Label is null ? null : results.ElementAt(roles.Outputs.IndexOf(roles.Label));
-            var probabilities = roles.Probabilities is null ? null : results.ElementAt(roles.Outputs.IndexOf(roles.Probabilities));
-            var value = roles.Value is null ? null : results.ElementAt(roles.Outputs.IndexOf(roles.Value));
-            bool booleanLabel = label is { OnnxType: OnnxValueType.ONNX_TYPE_TENSOR } &&
-                label.GetTensorTypeAndShape().ElementDataType == TensorElementType.Bool;
-            for (int r = 0; r < rows.Count; r++)
+            if (probabilities is not null)
             {
-                writer.WriteStartObject();
-                writer.WriteString("prediction_id", newPredictionId());
-                if (label is not null)
-                {
-                    writer.WritePropertyName("label");
-                    WriteRow(writer, label, r, rows.Count, scalar: true);
-                }
-
-                if (probabilities is not null)
-                {
-                    writer.WritePropertyName("probabilities");
-                    WriteProbabilities(writer, probabilities, r, rows.Count, booleanLabel);
-                }
-
-                if (value is not null)
-                {
-                    writer.WritePropertyName("value");
-                    WriteRow(writer, value, r, rows.Count, scalar: false);
-                }
-
-                writer.WriteEndObject();
+                writer.WritePropertyName("probabilities");
+                WriteProbabilities(writer, probabilities, r, rowCount, booleanLabel);
             }
-        }
-        finally
-        {
-            values.ForEach(v => v.Dispose());
+
+            if (value is not null)
+            {
+                writer.WritePropertyName("value");
+                WriteRow(writer, value, r, rowCount, scalar: false);
+            }
+
+            writer.WriteEndObject();
         }
     }
 
@@ -180,7 +182,7 @@ internal static class RecordsCodec
         return TensorCodec.CreateTensor(spec.ElementDataType, shape, leaves, $"Feature '{name}'");
     }
 
-    private static string OnnxDatatype(NodeMetadata spec) => Registry.OnnxModelInspector.Datatype(spec.ElementDataType);
+    private static string OnnxDatatype(NodeMetadata spec) => OnnxModelInspector.Datatype(spec.ElementDataType);
 
     private static void WriteRow(Utf8JsonWriter writer, OrtValue output, int row, int rows, bool scalar)
     {

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Serverless.Core.Serving.Execution;
+
+/// <summary>
+/// Runs a loaded model within what one request may cost: terminated after <see cref="ServingOptions.MaxRunTime"/> (or
+/// when the caller goes away), refused when its outputs hold more than <see cref="ServingOptions.MaxOutputElements"/>
+/// values, failed cleanly when the shared arena (<see cref="ServingOptions.MaxInferenceMemoryBytes"/>) is exhausted,
+/// and the arena's unused memory given back after every run.
+/// </summary>
+internal sealed class ModelExecutor(IOptions<ServingOptions> options)
+{
+    // About 4 MiB of outputs: below it, what stays in the arena until the next run does not matter.
+    private const long GiveBackAfterValues = 1 << 20;
+
+    private readonly ServingOptions _options = options.Value;
+
+    /// <summary>Runs the session; the caller disposes the results (which gives large outputs' memory back).</summary>
+    /// <exception cref="RequestLimitExceededException">The run took too long, needed too much memory or gave too many values.</exception>
+    /// <exception cref="InvalidInferenceRequestException">ONNX Runtime refused the input's values.</exception>
+    public RunResults Run(
+        LoadedModel model,
+        IReadOnlyCollection<string> inputNames,
+        IReadOnlyCollection<OrtValue> inputs,
+        IReadOnlyCollection<string> outputNames,
+        CancellationToken cancellationToken)
+    {
+        using var runOptions = InferenceMemory.ShrinkingRunOptions();
+        IDisposableReadOnlyCollection<OrtValue> results;
+        using (var watch = RunWatchdog.Shared.Start(runOptions, _options.MaxRunTime))
+        using (cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
+        {
+            try
+            {
+                results = model.Session.Run(runOptions, inputNames, inputs, outputNames);
+            }
+            catch (OnnxRuntimeException ex) when (watch.Expired || cancellationToken.IsCancellationRequested)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new RequestLimitExceededException(
+                    string.Create(CultureInfo.InvariantCulture, $"The model ran longer than the {_options.MaxRunTime.TotalSeconds:0.###} s one request may take (Serving__MaxRunTime) and was stopped: send less data per request."),
+                    ex);
+            }
+            catch (OnnxRuntimeException ex) when (InferenceMemory.IsExhausted(ex))
+            {
+                throw new RequestLimitExceededException(
+                    string.Create(CultureInfo.InvariantCulture, $"The model needs more memory than ONNX Runtime may use for running requests ({InferenceMemory.LimitBytes} bytes, Serving__MaxInferenceMemoryBytes, shared by the requests running at once): send less data per request, or ask for smaller outputs."),
+                    ex);
+            }
+            catch (OnnxRuntimeException ex) when (IsAboutTheInput(ex))
+            {
+                // The request passed every check against the graph, so what the model cannot run on is these values.
+                throw new InvalidInferenceRequestException($"The model could not run on this input: {ex.Message}", ex);
+            }
+        }
+
+        long values = 0;
+        foreach (var result in results)
+        {
+            values += CountValues(result);
+        }
+
+        if (values > _options.MaxOutputElements)
+        {
+            results.Dispose();
+            throw new RequestLimitExceededException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The outputs hold {values} values, more than the {_options.MaxOutputElements} one response may carry (Serving__MaxOutputElements): send less data per request, or ask for fewer outputs."));
+        }
+
+        return new RunResults(results, values >= GiveBackAfterValues);
+    }
+
+    // The exception's code is not public; its message starts with it ("[ErrorCode:InvalidArgument] ...").
+    private static bool IsAboutTheInput(OnnxRuntimeException exception) =>
+        exception.Message.StartsWith("[ErrorCode:InvalidArgument]", StringComparison.Ordinal) ||
+        exception.Message.StartsWith("[ErrorCode:RuntimeException]", StringComparison.Ordinal) ||
+        exception.Message.StartsWith("[ErrorCode:Fail]", StringComparison.Ordinal);
+
+    private static long CountValues(OrtValue value)
+    {
+        switch (value.OnnxType)
+        {
+            case OnnxValueType.ONNX_TYPE_TENSOR:
+                return value.GetTensorTypeAndShape().ElementCount;
+            case OnnxValueType.ONNX_TYPE_SEQUENCE:
+            case OnnxValueType.ONNX_TYPE_MAP:
+                long total = 0;
+                int count = value.GetValueCount();
+                for (int i = 0; i < count; i++)
+                {
+                    using var element = value.GetValue(i, OrtAllocator.DefaultInstance);
+                    total += CountValues(element);
+                }
+
+                return total;
+            default:
+                return 0;
+        }
+    }
+}

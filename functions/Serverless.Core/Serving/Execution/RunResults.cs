@@ -1,0 +1,19 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Serverless.Core.Serving.Execution;
+
+/// <summary>The outputs of one run, in the order asked for; disposing them gives large outputs' memory back to the system.</summary>
+internal sealed class RunResults(IDisposableReadOnlyCollection<OrtValue> results, bool large) : IDisposable
+{
+    /// <summary>The output values.</summary>
+    public IReadOnlyList<OrtValue> Values { get; } = [.. results];
+
+    public void Dispose()
+    {
+        results.Dispose();
+        if (large)
+        {
+            InferenceMemory.GiveBack();
+        }
+    }
+}
