@@ -76,6 +76,12 @@ param servingMaxLoadedModels int = 256
 @description('Most model artifact bytes one instance holds in memory; default a quarter of the instance memory, as ONNX Runtime needs about two to three times the file size.')
 param servingMaxLoadedBytes int = instanceMemoryMB * 262144
 
+@description('Memory ONNX Runtime may use for running requests, all requests together, in bytes (Serving__MaxInferenceMemoryBytes); a quarter of the instance memory by default, so that loaded models, the arena and the runtime fit the instance.')
+param servingMaxInferenceMemoryBytes int = instanceMemoryMB * 262144
+
+@description('Longest one ONNX Runtime run may take (Serving__MaxRunTime).')
+param servingMaxRunTime string = '00:00:30'
+
 @description('A model unused this long is unloaded (scale to zero, per model).')
 param servingIdleUnloadAfter string = '00:10:00'
 
@@ -176,6 +182,10 @@ module functionApp 'modules/functionapp.bicep' = {
       Serving__AliasRefreshInterval: servingAliasRefreshInterval
       Serving__IntraOpThreads: '1'
       Serving__CacheDirectory: ''
+      Serving__MaxInferenceMemoryBytes: string(servingMaxInferenceMemoryBytes)
+      Serving__MaxRunTime: servingMaxRunTime
+      Serving__MaxOutputElements: '10000000'
+      Serving__MaxResponseBytes: '67108864'
     }
   }
   dependsOn: [rbac]

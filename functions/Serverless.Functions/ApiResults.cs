@@ -40,32 +40,18 @@ internal static partial class ApiResults
         }
     }
 
-    /// <summary>As <see cref="HandleAsync(HttpRequest, Func{Task{IActionResult}})"/>, leaving unexpected errors to the host.</summary>
-    public static async Task<IActionResult> HandleAsync(Func<Task<IActionResult>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (Exception ex) when (Map(ex) is { } known)
-        {
-            return known;
-        }
-    }
-
     /// <summary>The answer to an error the platform knows, or null for an unexpected one.</summary>
     public static ObjectResult? Map(Exception exception) => exception switch
     {
-        InvalidInferenceRequestException or InvalidModelException => Error(StatusCodes.Status400BadRequest, exception.Message),
-
-        // The registry checks names and aliases with ArgumentException: only those, not any library's, are the caller's.
-        ArgumentException when exception.TargetSite?.DeclaringType == typeof(ModelRegistry) => Error(StatusCodes.Status400BadRequest, exception.Message),
+        InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException => Error(StatusCodes.Status400BadRequest, exception.Message),
         ModelNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
+        RegistryConflictException => Error(StatusCodes.Status409Conflict, exception.Message),
+        ModelTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
         RequestLimitExceededException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
         ModelIntegrityException or ModelLoadException => Error(StatusCodes.Status500InternalServerError, exception.Message),
-        RequestFailedException { Status: 403 } => Error(
+        RequestFailedException { Status: 401 or 403 } storage => Error(
             StatusCodes.Status503ServiceUnavailable,
-            "Storage refused access: check the app identity's roles on the storage account (blob, queue and table data roles)."),
+            $"Storage refused access: check the app identity's roles on the storage account (blob, queue and table data roles; AppStorage). ({FirstLine(storage)})"),
         RequestFailedException { Status: 409 } storage => Error(StatusCodes.Status409Conflict, $"Storage reported a conflict; retry the request. ({FirstLine(storage)})"),
         RequestFailedException { Status: 0 or >= 500 } storage => Error(StatusCodes.Status503ServiceUnavailable, $"Storage is unavailable; try again shortly. ({FirstLine(storage)})"),
         _ => null,

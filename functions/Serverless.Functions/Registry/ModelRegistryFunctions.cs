@@ -50,7 +50,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             request.Query["description"].FirstOrDefault(),
             request.Query["trainingData"].FirstOrDefault(),
             metrics);
-        return await HandleAsync(async () =>
+        return await ApiResults.HandleAsync(request, async () =>
         {
             if (request.ContentLength > registry.MaxModelBytes)
             {
@@ -87,7 +87,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
 
         var metadata = new RegistrationMetadata(
             reference.RegisteredBy ?? Principal(request) ?? "anonymous", reference.Description, reference.TrainingData, reference.Metrics);
-        return await HandleAsync(async () => Created(await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
+        return await ApiResults.HandleAsync(request, async () => Created(await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
     }
 
     /// <summary><c>GET /models</c>: every model with its latest version and aliases.</summary>
@@ -95,7 +95,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     public Task<IActionResult> ListModels(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        HandleAsync(async () => new OkObjectResult(new { models = await registry.ListModelsAsync(cancellationToken) }));
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(new { models = await registry.ListModelsAsync(cancellationToken) }));
 
     /// <summary><c>GET /models/{name}</c>: the model, its versions, aliases and alias history.</summary>
     [Function("GetModel")]
@@ -103,7 +103,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
-        HandleAsync(async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
 
     /// <summary><c>GET /models/{name}/versions/{version}</c>: one version's lineage.</summary>
     [Function("GetModelVersion")]
@@ -112,7 +112,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         string name,
         int version,
         CancellationToken cancellationToken) =>
-        HandleAsync(async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}</c> with <c>{"version": n}</c>: moves the alias and records it.</summary>
     [Function("SetModelAlias")]
@@ -143,37 +143,12 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         string changedBy = Principal(request) ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
-        return await HandleAsync(async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
+        return await ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
     }
 
     private static CreatedResult Created(ModelVersionInfo version) => new($"/models/{version.Name}/versions/{version.Version}", version);
 
     private static string? Principal(HttpRequest request) => request.Headers["x-ms-client-principal-name"].FirstOrDefault();
-
-    /// <summary>
-    /// The registry's own errors on top of the shared mapping: over the size limit 413, a version race lost after every
-    /// retry 409, storage refusing the app's identity 503 (an operator's fix, not the client's).
-    /// </summary>
-    private static async Task<IActionResult> HandleAsync(Func<Task<IActionResult>> action)
-    {
-        try
-        {
-            return await ApiResults.HandleAsync(action);
-        }
-        catch (ModelTooLargeException ex)
-        {
-            return Error(StatusCodes.Status413PayloadTooLarge, ex.Message);
-        }
-        catch (RegistryConflictException ex)
-        {
-            return Error(StatusCodes.Status409Conflict, ex.Message);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 401 or 403)
-        {
-            return Error(StatusCodes.Status503ServiceUnavailable,
-                $"Storage refused access: check the app identity's roles on the storage account (AppStorage). ({ex.Message.Split('\n')[0]})");
-        }
-    }
 
     private static ObjectResult Error(int status, string message) => ApiResults.Error(status, message);
 }

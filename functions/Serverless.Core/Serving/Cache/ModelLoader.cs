@@ -10,6 +10,19 @@ internal sealed class ModelLoader(ArtifactStore artifacts, SessionFactory sessio
     public async Task<LoadedModel> LoadAsync(ModelVersionInfo version, CancellationToken cancellationToken)
     {
         string path = await artifacts.GetPathAsync(version, cancellationToken);
-        return sessions.Create(path, $"Model '{version.Name}' version {version.Version}");
+        string description = $"Model '{version.Name}' version {version.Version}";
+
+        // The registry refuses external data since it checks for it; a model registered before then is refused here,
+        // before ONNX Runtime could resolve a path on the server.
+        try
+        {
+            ExternalDataCheck.EnsureSelfContained(path);
+        }
+        catch (InvalidModelException ex)
+        {
+            throw new ModelLoadException($"{description} cannot be served: {ex.Message}");
+        }
+
+        return sessions.Create(path, description);
     }
 }
