@@ -29,7 +29,7 @@ public static partial class LocalRuntimeApplication
 
     /// <summary>
     /// Creates the host from command-line arguments: <c>--settings PATH</c> (the local settings file), <c>--script-root
-    /// PATH</c> (the app's build output; default: the current folder if it holds <c>functions.metadata</c>) and
+    /// PATH</c> (the app's build output, as Core Tools runs in it; default: the current folder) and
     /// <c>--urls</c>.
     /// </summary>
     public static WebApplication Build(string[] args)
@@ -45,6 +45,8 @@ public static partial class LocalRuntimeApplication
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 
         string urls = builder.Configuration["urls"] is { Length: > 0 } configured ? configured : DefaultUrl;
+        // Kestrel listens where the code below says; the setting read here would otherwise be reported as overridden.
+        builder.WebHost.UseUrls();
         ListenOptions? grpcListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -63,7 +65,7 @@ public static partial class LocalRuntimeApplication
 
         var durable = new DurableTaskOptions(
             AppSettingExpressions.Resolve(host.HubName, builder.Configuration),
-            builder.Configuration["AzureFunctionsJobHost:extensions:durableTask:storageProvider:connectionName"] ?? "AzureWebJobsStorage");
+            host.DurableConnectionName);
         var services = builder.Services;
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         services.AddOptions<LocalRuntimeOptions>().Bind(builder.Configuration.GetSection(LocalRuntimeOptions.SectionName));

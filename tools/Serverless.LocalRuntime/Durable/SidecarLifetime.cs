@@ -5,9 +5,12 @@ namespace Serverless.LocalRuntime.Durable;
 /// its dispatchers on "started" and stops them, from an <c>async void</c> handler, on "stopping"; stopping a DTFx Azure
 /// Storage service that never started throws there and would take the whole process down (a storage outage at start-up
 /// is enough). So "started" is signalled only once the task hub exists and work items are about to flow, "stopping"
-/// only after that, and the handler's continuations run on a context that logs instead of crashing.
+/// only after that, and the handler's continuations run on a context that logs instead of crashing. The sources are
+/// never disposed: the sidecar's background loops read these tokens after the host has been disposed, and a disposed
+/// source throws there, on a thread-pool thread, taking the process down.
 /// </summary>
-internal sealed partial class SidecarLifetime(ILogger<SidecarLifetime> logger) : IHostApplicationLifetime, IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The tokens must stay readable for the sidecar's loops; see the remarks above.")]
+internal sealed partial class SidecarLifetime(ILogger<SidecarLifetime> logger) : IHostApplicationLifetime
 {
     private readonly CancellationTokenSource _started = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -23,7 +26,7 @@ internal sealed partial class SidecarLifetime(ILogger<SidecarLifetime> logger) :
     {
         if (!_started.IsCancellationRequested)
         {
-            _started.Cancel();
+            Guarded(_started);
         }
     }
 
@@ -34,27 +37,26 @@ internal sealed partial class SidecarLifetime(ILogger<SidecarLifetime> logger) :
             return;
         }
 
+        Guarded(_stopping);
+        _stopped.Cancel();
+    }
+
+    /// <summary>Signals <paramref name="source"/>; the sidecar's async void handlers it runs report failures to the log.</summary>
+    private void Guarded(CancellationTokenSource source)
+    {
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(new GuardedContext(logger));
         try
         {
-            _stopping.Cancel();
+            source.Cancel();
         }
         finally
         {
             SynchronizationContext.SetSynchronizationContext(previous);
-            _stopped.Cancel();
         }
     }
 
-    public void Dispose()
-    {
-        _started.Dispose();
-        _stopping.Dispose();
-        _stopped.Dispose();
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The Durable Task sidecar failed while stopping")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Durable Task sidecar's dispatcher failed to start or stop")]
     private static partial void LogStopFailed(ILogger logger, Exception exception);
 
     /// <summary>Runs posted work on the thread pool; an exception (an async void's) is logged, not rethrown.</summary>

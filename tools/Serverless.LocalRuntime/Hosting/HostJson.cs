@@ -13,6 +13,7 @@ internal sealed class HostJson
         RoutePrefix = (host["extensions:http:routePrefix"] ?? "api").Trim('/');
         host.GetSection("extensions:queues").Bind(Queues);
         HubName = host["extensions:durableTask:hubName"] ?? "TestHubName";
+        DurableConnectionName = host["extensions:durableTask:storageProvider:connectionName"] ?? "AzureWebJobsStorage";
         Logging = host.GetSection("logging");
         MaxQueuePollingInterval = host.GetValue("extensions:durableTask:storageProvider:maxQueuePollingInterval", TimeSpan.FromSeconds(30));
     }
@@ -28,6 +29,9 @@ internal sealed class HostJson
     public string HubName { get; }
 
     public TimeSpan MaxQueuePollingInterval { get; }
+
+    /// <summary>The app setting that names the task hub's storage connection.</summary>
+    public string DurableConnectionName { get; }
 
     public static HostJson Load(string path, IConfiguration appConfiguration)
     {

@@ -1,6 +1,6 @@
 namespace Serverless.LocalRuntime.Hosting;
 
-/// <summary>Settings of the local runtime itself (section <c>LocalRuntime</c>).</summary>
+/// <summary>Settings of the local Functions host itself (section <c>LocalRuntime</c>).</summary>
 internal sealed class LocalRuntimeOptions
 {
     /// <summary>Configuration section the options bind from.</summary>
