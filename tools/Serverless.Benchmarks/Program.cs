@@ -8,7 +8,7 @@ using Serverless.Demo;
 using Serverless.LocalRuntime.Launching;
 
 // Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
-//        --app FUNCTIONS_APP_OUTPUT_FOLDER [--duration SECONDS] [--models COUNT]
+//        --app FUNCTIONS_APP_OUTPUT_FOLDER [--settings local.settings.sample.json] [--duration SECONDS] [--models COUNT]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -225,13 +225,21 @@ static async Task<double> TimeRequest(HttpClient client, string path, string bod
     return elapsed;
 }
 
-// The host as tools/run starts it (Release build), its worker's logs quiet; settings as environment variables.
+// The host as tools/run starts it (Release build) with the sample settings, its worker's logs quiet; the benchmark's own
+// settings as environment variables, which win over the file as under Core Tools.
 Task<HostProcess> StartHostAsync(Dictionary<string, string> settings)
 {
     settings["AzureWebJobsStorage"] = storage;
     settings["AppStorage"] = storage;
     settings["AzureFunctionsJobHost__logging__logLevel__default"] = "Warning";
-    return HostProcess.StartAsync(new HostProcessOptions { HostAssembly = runtimeDll, ScriptRoot = appFolder, Environment = settings, ReadyPath = "v2/health/ready" });
+    return HostProcess.StartAsync(new HostProcessOptions
+    {
+        HostAssembly = runtimeDll,
+        ScriptRoot = appFolder,
+        SettingsPath = options.GetValueOrDefault("settings"),
+        Environment = settings,
+        ReadyPath = "v2/health/ready",
+    });
 }
 
 async Task<string> Zipf(HostProcess runtime, string bounds)

@@ -81,7 +81,8 @@ public sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (string argument in (string[])[_options.HostAssembly, "--urls", BaseAddress.GetLeftPart(UriPartial.Authority), "--script-root", _options.ScriptRoot])
+        // The host runs in a folder of its own (no stray local.settings.json is read), so paths are made absolute here.
+        foreach (string argument in (string[])[Path.GetFullPath(_options.HostAssembly), "--urls", BaseAddress.GetLeftPart(UriPartial.Authority), "--script-root", Path.GetFullPath(_options.ScriptRoot)])
         {
             start.ArgumentList.Add(argument);
         }
@@ -89,7 +90,7 @@ public sealed class HostProcess : IAsyncDisposable
         if (_options.SettingsPath is { } settings)
         {
             start.ArgumentList.Add("--settings");
-            start.ArgumentList.Add(settings);
+            start.ArgumentList.Add(Path.GetFullPath(settings));
         }
 
         foreach (var (name, value) in _options.Environment)

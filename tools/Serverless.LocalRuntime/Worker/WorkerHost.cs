@@ -239,9 +239,13 @@ internal sealed partial class WorkerHost(
             start.ArgumentList.Add(argument);
         }
 
+        // As under Core Tools, a variable already in the environment wins over local.settings.json.
         foreach (var (name, value) in options.AppSettings)
         {
-            start.Environment[name] = value;
+            if (Environment.GetEnvironmentVariable(name) is null)
+            {
+                start.Environment[name] = value;
+            }
         }
 
         start.Environment["FUNCTIONS_WORKER_RUNTIME"] = "dotnet-isolated";
