@@ -189,23 +189,7 @@ public static class OnnxModelBuilder
         return Model(graph, ("", 13));
     }
 
-    private static byte[] Node(string opType, string[] inputs, string[] outputs) => Message(w =>
-    {
-        foreach (string input in inputs)
-        {
-            w.WriteTag(1, WireFormat.WireType.LengthDelimited);
-            w.WriteString(input);
-        }
-
-        foreach (string output in outputs)
-        {
-            w.WriteTag(2, WireFormat.WireType.LengthDelimited);
-            w.WriteString(output);
-        }
-
-        w.WriteTag(4, WireFormat.WireType.LengthDelimited);
-        w.WriteString(opType);
-    });
+    private static byte[] Node(string opType, string[] inputs, string[] outputs) => OnnxTensorModelBuilder.Node(opType, inputs, outputs);
 
     internal static byte[] Model(byte[] graph, params (string Domain, long Version)[] opsets) => Message(w =>
     {

@@ -112,7 +112,7 @@ public static class OnnxTensorModelBuilder
             }
         });
 
-    private static byte[] Node(string opType, string[] inputs, string[] outputs, string? name = null, byte[][]? attributes = null, string? domain = null) =>
+    internal static byte[] Node(string opType, string[] inputs, string[] outputs, string? name = null, byte[][]? attributes = null, string? domain = null) =>
         OnnxModelBuilder.Message(w =>
         {
             foreach (string input in inputs)
