@@ -114,14 +114,12 @@ public static partial class LocalRuntimeApplication
 
         var app = builder.Build();
         var addresses = app.Services.GetRequiredService<HostAddresses>();
-        var workerOptions = app.Services.GetRequiredService<WorkerOptions>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var grpc = new Uri($"http://127.0.0.1:{grpcListener!.IPEndPoint!.Port}");
             string publicAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .First(a => new Uri(a).Port != grpc.Port);
             addresses.Set(new Uri(publicAddress.Replace("//[::]", "//localhost", StringComparison.Ordinal).Replace("//0.0.0.0", "//localhost", StringComparison.Ordinal)), grpc);
-            workerOptions.GrpcUri = grpc;
         });
 
         // The sidecar must exist before its lifetime says started: it starts its dispatchers then.

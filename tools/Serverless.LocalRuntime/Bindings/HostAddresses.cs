@@ -3,8 +3,12 @@ namespace Serverless.LocalRuntime.Bindings;
 /// <summary>The host's own addresses, known once Kestrel listens.</summary>
 internal sealed class HostAddresses
 {
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Uri? _public;
     private Uri? _grpc;
+
+    /// <summary>Completes once both addresses are known.</summary>
+    public Task Listening => _listening.Task;
 
     /// <summary>The address clients call (HTTP triggers, admin, durable webhooks).</summary>
     public Uri Public => _public ?? throw new InvalidOperationException("The host is not listening yet.");
@@ -16,5 +20,6 @@ internal sealed class HostAddresses
     {
         _public = publicAddress;
         _grpc = grpcAddress;
+        _listening.TrySetResult();
     }
 }

@@ -123,7 +123,7 @@ internal sealed partial class DurableWorkItemForwarder(
         {
             response = await worker.InvokeAsync(function, invocation, stoppingToken);
         }
-        catch (WorkerUnavailableException)
+        catch (Exception ex) when (ex is WorkerUnavailableException or OperationCanceledException)
         {
             await sidecar.AbandonTaskOrchestratorWorkItemAsync(new P.AbandonOrchestrationTaskRequest { CompletionToken = completionToken }, cancellationToken: CancellationToken.None);
             return;
@@ -167,7 +167,7 @@ internal sealed partial class DurableWorkItemForwarder(
         {
             response = await worker.InvokeAsync(function, invocation, stoppingToken);
         }
-        catch (WorkerUnavailableException)
+        catch (Exception ex) when (ex is WorkerUnavailableException or OperationCanceledException)
         {
             await sidecar.AbandonTaskActivityWorkItemAsync(new P.AbandonActivityTaskRequest { CompletionToken = completionToken }, cancellationToken: CancellationToken.None);
             return;

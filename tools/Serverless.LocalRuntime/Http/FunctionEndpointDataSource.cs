@@ -63,7 +63,7 @@ internal sealed class FunctionEndpointDataSource : EndpointDataSource, IDisposab
         var previous = _changed;
         _endpoints = endpoints;
         _changed = new CancellationTokenSource();
+        // Not disposed: a reader may still be taking its token.
         previous.Cancel();
-        previous.Dispose();
     }
 }

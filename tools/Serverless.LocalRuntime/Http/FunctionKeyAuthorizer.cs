@@ -13,13 +13,19 @@ internal sealed class FunctionKeyAuthorizer(IOptions<LocalRuntimeOptions> option
     public bool Enforced => !string.IsNullOrEmpty(_options.FunctionKey) || !string.IsNullOrEmpty(_options.MasterKey);
 
     /// <summary>The key system endpoints (durable webhooks) require in their URLs, or null when keys are not enforced.</summary>
-    public string? SystemKey => Enforced ? _options.MasterKey : null;
+    public string? SystemKey => !Enforced ? null : string.IsNullOrEmpty(_options.MasterKey) ? _options.FunctionKey : _options.MasterKey;
 
     /// <summary>Whether the request may call a function of <paramref name="authLevel"/> (function.json's <c>authLevel</c>).</summary>
     public bool IsAuthorized(HttpRequest request, string? authLevel)
     {
         ArgumentNullException.ThrowIfNull(request);
-        bool admin = string.Equals(authLevel, "admin", StringComparison.OrdinalIgnoreCase) || string.Equals(authLevel, "system", StringComparison.OrdinalIgnoreCase);
+        if (string.Equals(authLevel, "system", StringComparison.OrdinalIgnoreCase))
+        {
+            // The durable webhooks: the key the host puts in the URLs it hands out (the master key, else the function key).
+            return !Enforced || Matches(request.Headers["x-functions-key"].FirstOrDefault() ?? request.Query["code"].FirstOrDefault() ?? string.Empty, SystemKey);
+        }
+
+        bool admin = string.Equals(authLevel, "admin", StringComparison.OrdinalIgnoreCase);
         if (!Enforced || (!admin && string.Equals(authLevel, "anonymous", StringComparison.OrdinalIgnoreCase)))
         {
             return true;

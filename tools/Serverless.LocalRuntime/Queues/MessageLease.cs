@@ -22,7 +22,9 @@ internal sealed class MessageLease(QueueClient queue, QueueMessage message)
             while (true)
             {
                 await Task.Delay(lease / 2, cancellationToken);
-                await UpdateAsync(lease, cancellationToken);
+
+                // Not cancelled midway: an update the service applied but whose answer was dropped would lose the new receipt.
+                await UpdateAsync(lease, CancellationToken.None);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

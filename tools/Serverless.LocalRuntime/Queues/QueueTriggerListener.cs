@@ -126,10 +126,9 @@ internal sealed partial class QueueTriggerListener(
         var renewing = lease.RenewUntilCancelledAsync(ProcessingLease, renewal.Token);
         try
         {
-            await InvokeAsync(function, text, Metadata(message), stoppingToken);
+            await InvokeAsync(function, text, Metadata(message, text), stoppingToken);
             await renewal.CancelAsync();
             await renewing;
-            await lease.DeleteAsync();
         }
         catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
         {
@@ -144,6 +143,8 @@ internal sealed partial class QueueTriggerListener(
             {
                 await lease.ReleaseAsync(_options.VisibilityTimeout);
             }
+
+            return;
         }
         catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
@@ -152,6 +153,17 @@ internal sealed partial class QueueTriggerListener(
             await renewing;
             await lease.ReleaseAsync(TimeSpan.Zero);
             LogReleased(logger, message.MessageId, queue.Name);
+            return;
+        }
+
+        // Outside the function's try: a message that ran must not be retried or poisoned because its delete failed.
+        try
+        {
+            await lease.DeleteAsync();
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone.
         }
     }
 
@@ -175,12 +187,12 @@ internal sealed partial class QueueTriggerListener(
     }
 
     /// <summary>The trigger metadata the Functions host sends: numbers and dates as JSON (the worker refuses <c>int</c>).</summary>
-    private static Dictionary<string, TypedData> Metadata(QueueMessage message)
+    private static Dictionary<string, TypedData> Metadata(QueueMessage message, string text)
     {
         static TypedData Json(object? value) => new() { Json = JsonSerializer.Serialize(value) };
         return new Dictionary<string, TypedData>
         {
-            ["QueueTrigger"] = new() { String = message.MessageText },
+            ["QueueTrigger"] = new() { String = text },
             ["Id"] = new() { String = message.MessageId },
             ["PopReceipt"] = new() { String = message.PopReceipt },
             ["DequeueCount"] = Json(message.DequeueCount),

@@ -29,6 +29,7 @@ internal sealed partial class TimerTriggerScheduler(
     private const string HostsContainer = "azure-webjobs-hosts";
 
     private int _fired;
+    private int _ranOnStartup;
 
     /// <summary>How many occurrences this instance has fired.</summary>
     internal int Fired => Volatile.Read(ref _fired);
@@ -127,7 +128,7 @@ internal sealed partial class TimerTriggerScheduler(
             await FireAsync(function, status, isPastDue: true, cancellationToken);
             status = await WriteStatusAsync(statusBlob, now, schedule, cancellationToken);
         }
-        else if (function.Trigger.GetBoolean("runOnStartup"))
+        else if (function.Trigger.GetBoolean("runOnStartup") && Interlocked.Exchange(ref _ranOnStartup, 1) == 0)
         {
             await FireAsync(function, status ?? new ScheduleStatus(now, now, now), isPastDue: false, cancellationToken);
         }
@@ -170,7 +171,7 @@ internal sealed partial class TimerTriggerScheduler(
             Interlocked.Increment(ref _fired);
             LogFired(logger, function.Name, isPastDue);
         }
-        catch (Exception ex) when (ex is FunctionFailedException or WorkerUnavailableException or RequestFailedException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // As in the Functions host, a failed occurrence is logged and the schedule goes on.
             LogTimerFailed(logger, ex, function.Name);
@@ -245,7 +246,8 @@ internal sealed partial class TimerTriggerScheduler(
     private async Task<ScheduleStatus> WriteStatusAsync(BlobClient statusBlob, DateTime last, CronExpression schedule, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var next = schedule.GetNextOccurrence(now, TimeZoneInfo.Utc) ?? DateTime.MaxValue;
+        // From the occurrence just fired at the earliest: a delay that wakes a hair early must not yield it again.
+        var next = schedule.GetNextOccurrence(now > last ? now : last, TimeZoneInfo.Utc) ?? DateTime.MaxValue;
         var status = new ScheduleStatus(last, next, now);
         await statusBlob.UploadAsync(BinaryData.FromObjectAsJson(status), overwrite: true, cancellationToken);
         return status;

@@ -37,11 +37,19 @@ internal sealed partial class WorkerChannel
     {
         var writer = Task.Run(async () =>
         {
-            await foreach (var message in _outgoing.Reader.ReadAllAsync(cancellationToken))
+            try
             {
-                await responses.WriteAsync(message, cancellationToken);
+                await foreach (var message in _outgoing.Reader.ReadAllAsync(cancellationToken))
+                {
+                    await responses.WriteAsync(message, cancellationToken);
+                }
             }
-        }, cancellationToken);
+            catch (Exception ex) when (ex is OperationCanceledException or IOException or Grpc.Core.RpcException or InvalidOperationException)
+            {
+                // A stream that cannot be written to is over as well: nothing sent now would be answered.
+                Close();
+            }
+        }, CancellationToken.None);
         try
         {
             while (await requests.MoveNext(cancellationToken))
@@ -90,13 +98,12 @@ internal sealed partial class WorkerChannel
         request.TraceContext ??= new RpcTraceContext { TraceParent = System.Diagnostics.Activity.Current?.Id ?? string.Empty };
         var reply = new TaskCompletionSource<InvocationResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
         _invocations[request.InvocationId] = reply;
-        if (_closed.Task.IsCompleted)
+        if (_closed.Task.IsCompleted || !Send(new StreamingMessage { InvocationRequest = request }))
         {
             _invocations.TryRemove(request.InvocationId, out _);
             throw new WorkerUnavailableException("The worker process is not connected.");
         }
 
-        Send(new StreamingMessage { InvocationRequest = request });
         using var registration = cancellationToken.Register(() =>
             Send(new StreamingMessage { InvocationCancel = new InvocationCancel { InvocationId = request.InvocationId, GracePeriod = Duration.FromTimeSpan(TimeSpan.Zero) } }));
         try
@@ -112,7 +119,8 @@ internal sealed partial class WorkerChannel
     public void Terminate(TimeSpan gracePeriod) =>
         Send(new StreamingMessage { WorkerTerminate = new WorkerTerminate { GracePeriod = Duration.FromTimeSpan(gracePeriod) } });
 
-    private void Send(StreamingMessage message) => _outgoing.Writer.TryWrite(message);
+    /// <summary>Queues a message for the worker; false once the stream is closing.</summary>
+    private bool Send(StreamingMessage message) => _outgoing.Writer.TryWrite(message);
 
     private async Task<StreamingMessage> RequestAsync(StreamingMessage request, StreamingMessage.ContentOneofCase replyCase, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ namespace Serverless.LocalRuntime.Worker;
 /// </summary>
 internal sealed partial class WorkerHost(
     WorkerOptions options,
+    Bindings.HostAddresses addresses,
     WorkerConnections connections,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
@@ -73,8 +74,8 @@ internal sealed partial class WorkerHost(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // The gRPC endpoint must listen before a worker can connect.
-        await WaitForStartedAsync(stoppingToken);
+        // The gRPC endpoint must listen, and its address be known, before a worker can connect.
+        await addresses.Listening.WaitAsync(stoppingToken);
         var delay = TimeSpan.FromSeconds(1);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -83,8 +84,11 @@ internal sealed partial class WorkerHost(
                 var started = Stopwatch.StartNew();
                 var functions = await StartWorkerAsync(stoppingToken);
                 _ready.TrySetResult(functions);
-                await _process!.WaitForExitAsync(stoppingToken);
-                LogWorkerExited(logger, _process.ExitCode);
+                // A worker whose stream broke lives on without serving (it does not exit by itself): replace it too.
+                await Task.WhenAny(_process!.WaitForExitAsync(stoppingToken), _channel!.Closed);
+                stoppingToken.ThrowIfCancellationRequested();
+                KillWorker();
+                LogWorkerExited(logger, _process.HasExited ? _process.ExitCode : -1);
                 delay = started.Elapsed > TimeSpan.FromMinutes(1) ? TimeSpan.FromSeconds(1) : TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -149,6 +153,7 @@ internal sealed partial class WorkerHost(
         var connected = connections.Expect(channel);
         try
         {
+            _process?.Dispose();
             _process = Launch(workerId);
             var pump = Task.Run(() => ForwardOutputAsync(_process), CancellationToken.None);
             await connected.WaitAsync(timeout.Token);
@@ -208,7 +213,8 @@ internal sealed partial class WorkerHost(
             throw new FileNotFoundException($"The worker {assembly} is not there. Build the Functions app first.", assembly);
         }
 
-        string uri = options.GrpcUri!.ToString();
+        var grpc = addresses.Grpc;
+        string uri = grpc.ToString();
         string requestId = Guid.NewGuid().ToString();
         // The worker does not exit when its gRPC stream breaks, so a host killed outright (SIGKILL, OOM) would leave it
         // running. On Linux the worker is started with a parent-death signal (util-linux setpriv), so the kernel ends it
@@ -231,7 +237,7 @@ internal sealed partial class WorkerHost(
 
         start.ArgumentList.Add(assembly);
         foreach (string argument in (string[])[
-            "--host", options.GrpcUri.Host, "--port", options.GrpcUri.Port.ToString(CultureInfo.InvariantCulture),
+            "--host", grpc.Host, "--port", grpc.Port.ToString(CultureInfo.InvariantCulture),
             "--workerId", workerId, "--requestId", requestId, "--grpcMaxMessageLength", int.MaxValue.ToString(CultureInfo.InvariantCulture),
             "--functions-uri", uri, "--functions-worker-id", workerId, "--functions-request-id", requestId,
             "--functions-grpc-max-message-length", int.MaxValue.ToString(CultureInfo.InvariantCulture)])
@@ -329,13 +335,6 @@ internal sealed partial class WorkerHost(
                 await Task.Delay(50, cancellationToken);
             }
         }
-    }
-
-    private async Task WaitForStartedAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
     }
 
     private void KillWorker()

@@ -6,9 +6,6 @@ internal sealed class WorkerOptions
     /// <summary>The app's build output folder (holds the worker assembly, host.json, functions.metadata).</summary>
     public required string ScriptRoot { get; init; }
 
-    /// <summary>The host's own gRPC address, which the worker connects to.</summary>
-    public Uri? GrpcUri { get; set; }
-
     /// <summary>App settings handed to the worker as environment variables.</summary>
     public required IReadOnlyDictionary<string, string> AppSettings { get; init; }
 
