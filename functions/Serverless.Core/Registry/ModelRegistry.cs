@@ -45,7 +45,7 @@ public sealed partial class ModelRegistry
     {
         if (!NamePattern().IsMatch(name ?? string.Empty))
         {
-            throw new InvalidRegistryArgumentException($"'{name}' is not a valid model name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+            throw new InvalidRegistryArgumentException($"'{Shorten(name)}' is not a valid model name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.");
         }
     }
 
@@ -55,9 +55,12 @@ public sealed partial class ModelRegistry
     {
         if (!AliasPattern().IsMatch(alias ?? string.Empty))
         {
-            throw new InvalidRegistryArgumentException($"'{alias}' is not a valid alias: use 1 to 32 lower-case letters, digits or '-', starting with a letter.");
+            throw new InvalidRegistryArgumentException($"'{Shorten(alias)}' is not a valid alias: use 1 to 32 lower-case letters, digits or '-', starting with a letter.");
         }
     }
+
+    /// <summary>A value as quoted in an error message: at most 70 characters of it, whatever the caller sent.</summary>
+    internal static string Shorten(string? value) => value is null ? string.Empty : value.Length > 70 ? value[..70] + "..." : value;
 
     /// <summary>Checks a version number: 1 or more.</summary>
     /// <exception cref="InvalidRegistryArgumentException">The version is below 1.</exception>
@@ -348,16 +351,13 @@ public sealed partial class ModelRegistry
             cancellationToken);
     }
 
-    /// <summary>Downloads a version's artifact.</summary>
-    public async Task<byte[]> DownloadAsync(ModelVersionInfo version, CancellationToken cancellationToken)
+    /// <summary>Opens a version's stored artifact for reading (the caller checks its hash).</summary>
+    public async Task<Stream> OpenArtifactAsync(ModelVersionInfo version, CancellationToken cancellationToken)
     {
-        var content = await _artifacts.GetBlobClient(version.Artifact).DownloadContentAsync(cancellationToken);
-        return content.Value.Content.ToArray();
+        ArgumentNullException.ThrowIfNull(version);
+        var download = await _artifacts.GetBlobClient(version.Artifact).DownloadStreamingAsync(cancellationToken: cancellationToken);
+        return download.Value.Content;
     }
-
-    /// <summary>Streams a version's artifact into <paramref name="destination"/> (the caller checks its hash).</summary>
-    public async Task DownloadToAsync(ModelVersionInfo version, Stream destination, CancellationToken cancellationToken) =>
-        await _artifacts.GetBlobClient(version.Artifact).DownloadToAsync(destination, cancellationToken);
 
     private async Task UploadOnceAsync(string artifact, string path, CancellationToken cancellationToken)
     {

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
-
 namespace Serverless.Core.Registry;
 
 /// <summary>
@@ -33,37 +30,20 @@ internal sealed class StagedModel : IDisposable
         string directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "serverless-registry", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         string path = System.IO.Path.Combine(directory, "model.onnx");
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long length = 0;
+            (string Sha256, long Length)? copied;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
-                int read;
-                while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    length += read;
-                    if (length > maxBytes)
-                    {
-                        throw new ModelTooLargeException(maxBytes);
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
+                copied = await HashingCopy.CopyAsync(source, file, maxBytes, cancellationToken);
             }
 
-            return new StagedModel(path, Convert.ToHexStringLower(hash.GetHashAndReset()), length);
+            return copied is { } done ? new StagedModel(path, done.Sha256, done.Length) : throw new ModelTooLargeException(maxBytes);
         }
         catch
         {
             Directory.Delete(directory, recursive: true);
             throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class ModelRegistryTests
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(registered), System.Text.Json.JsonSerializer.Serialize(read));
         Assert.Equal(0.5, read.Metadata.Metrics!["auc"]);
         Assert.Equal("dataset://none", read.Metadata.TrainingData);
-        Assert.Equal(model, await registry.DownloadAsync(read, CancellationToken.None));
+        Assert.Equal(model, await ReadArtifactAsync(registry, read));
     }
 
     [Fact]
@@ -208,7 +208,7 @@ public sealed class ModelRegistryTests
         Assert.Equal(1, registered.Version);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(model)), registered.Sha256);
         Assert.Equal($"sha256/{registered.Sha256}.onnx", registered.Artifact);
-        Assert.Equal(model, await registry.DownloadAsync(registered, CancellationToken.None));
+        Assert.Equal(model, await ReadArtifactAsync(registry, registered));
         Assert.Equal(["x"], registered.Signature.Inputs.Select(i => i.Name));
     }
 
@@ -333,5 +333,13 @@ public sealed class ModelRegistryTests
         }
 
         throw new InvalidOperationException("No exception was thrown.");
+    }
+
+    private static async Task<byte[]> ReadArtifactAsync(ModelRegistry registry, ModelVersionInfo version)
+    {
+        await using var artifact = await registry.OpenArtifactAsync(version, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await artifact.CopyToAsync(copy);
+        return copy.ToArray();
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Registry;
@@ -18,7 +17,6 @@ internal sealed partial class ArtifactStore
     public static readonly TimeSpan IntegrityRetryAfter = TimeSpan.FromMinutes(1);
 
     private readonly ModelRegistry _registry;
-    private readonly BlobContainerClient _artifacts;
     private readonly TimeProvider _clock;
     private readonly ILogger<ArtifactStore> _logger;
     private readonly string _directory;
@@ -27,14 +25,11 @@ internal sealed partial class ArtifactStore
 
     public ArtifactStore(
         ModelRegistry registry,
-        BlobServiceClient blobs,
-        IOptions<ModelRegistryOptions> registryOptions,
         IOptions<ServingOptions> options,
         TimeProvider clock,
         ILogger<ArtifactStore> logger)
     {
         _registry = registry;
-        _artifacts = blobs.GetBlobContainerClient(registryOptions.Value.ArtifactContainer);
         _clock = clock;
         _logger = logger;
         _directory = string.IsNullOrWhiteSpace(options.Value.CacheDirectory)
@@ -108,27 +103,13 @@ internal sealed partial class ArtifactStore
     /// <summary>Writes the blob to <paramref name="path"/> while hashing it; returns the hash of what arrived.</summary>
     private async Task<string> DownloadAsync(ModelVersionInfo version, string path, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var download = await _artifacts.GetBlobClient(version.Artifact).DownloadStreamingAsync(cancellationToken: cancellationToken);
-        await using var source = download.Value.Content;
+        await using var source = await _registry.OpenArtifactAsync(version, cancellationToken);
         await using var target = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
-        byte[] buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            total += read;
-            if (total > version.SizeBytes)
-            {
-                // Longer than registered: it cannot hash right, and a runaway blob must not fill the disk.
-                return "(more than the registered " + version.SizeBytes + " bytes)";
-            }
 
-            hash.AppendData(buffer, 0, read);
-            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        // Longer than registered: it cannot hash right, and a runaway blob must not fill the disk.
+        return await HashingCopy.CopyAsync(source, target, version.SizeBytes, cancellationToken) is { } copied
+            ? copied.Sha256
+            : "(more than the registered " + version.SizeBytes + " bytes)";
     }
 
     private async Task RefuseAsync(ModelVersionInfo version, string actual)

@@ -30,10 +30,8 @@ public sealed class ArtifactStoreTests : IDisposable
         return (new ModelRegistry(blobs, new TableServiceClient(connection), TimeProvider.System, Options.Create(new ModelRegistryOptions())), blobs);
     }
 
-    private ArtifactStore Store(ModelRegistry registry, BlobServiceClient blobs, TimeProvider? clock = null) => new(
+    private ArtifactStore Store(ModelRegistry registry, TimeProvider? clock = null) => new(
         registry,
-        blobs,
-        Options.Create(new ModelRegistryOptions()),
         Options.Create(new ServingOptions { CacheDirectory = _directory }),
         clock ?? TimeProvider.System,
         NullLogger<ArtifactStore>.Instance);
@@ -49,7 +47,7 @@ public sealed class ArtifactStoreTests : IDisposable
         var (registry, blobs) = await StorageAsync();
         var version = await RegisterNewAsync(registry);
 
-        string path = await Store(registry, blobs).GetPathAsync(version, CancellationToken.None);
+        string path = await Store(registry).GetPathAsync(version, CancellationToken.None);
 
         Assert.Equal(Path.Combine(_directory, version.Sha256, "model.onnx"), path);
         Assert.Equal(version.Sha256, Sha256Of(path));
@@ -66,7 +64,7 @@ public sealed class ArtifactStoreTests : IDisposable
         byte[] original = (await artifact.DownloadContentAsync()).Value.Content.ToArray();
         await artifact.UploadAsync(BinaryData.FromBytes(OnnxModelBuilder.Unique(OnnxModelBuilder.Add(2))), overwrite: true);
         var clock = new FakeTimeProvider();
-        var store = Store(registry, blobs, clock);
+        var store = Store(registry, clock);
 
         var first = await Assert.ThrowsAsync<ModelIntegrityException>(() => store.GetPathAsync(version, CancellationToken.None));
         var second = await Assert.ThrowsAsync<ModelIntegrityException>(() => store.GetPathAsync(version, CancellationToken.None));
@@ -90,10 +88,10 @@ public sealed class ArtifactStoreTests : IDisposable
     {
         var (registry, blobs) = await StorageAsync();
         var version = await RegisterNewAsync(registry);
-        string local = await Store(registry, blobs).GetPathAsync(version, CancellationToken.None);
+        string local = await Store(registry).GetPathAsync(version, CancellationToken.None);
         await File.WriteAllBytesAsync(local, [1, 2, 3]);
 
-        string path = await Store(registry, blobs).GetPathAsync(version, CancellationToken.None);
+        string path = await Store(registry).GetPathAsync(version, CancellationToken.None);
 
         Assert.Equal(local, path);
         Assert.Equal(version.Sha256, Sha256Of(path));
