@@ -53,7 +53,7 @@ public sealed class InferenceService
     /// The version a request is for: <paramref name="version"/> if given, else the version <paramref name="alias"/> (by
     /// default <c>production</c>) points at, as read within the last <see cref="ServingOptions.AliasRefreshInterval"/>.
     /// </summary>
-    /// <exception cref="InvalidInferenceRequestException">The name, version or alias is not valid; nothing was read.</exception>
+    /// <exception cref="InvalidRegistryArgumentException">The name, version or alias is not valid; nothing was read.</exception>
     /// <exception cref="ModelNotFoundException">No such model, version or alias.</exception>
     public async Task<ModelVersionInfo> ResolveAsync(string name, string? version, string? alias, CancellationToken cancellationToken)
     {
