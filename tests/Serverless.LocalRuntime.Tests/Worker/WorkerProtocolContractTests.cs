@@ -59,8 +59,7 @@ public sealed class WorkerProtocolContractTests(LocalRuntimeFixture fixture) : I
     {
         var worker = fixture.Runtime.Services.GetRequiredService<WorkerHost>();
         var function = (await worker.Ready).Single(f => f.Name == "RunQueuedSelfCheck");
-        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
-        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { String = "{\"checkId\":\"x\",\"source\":\"contract\"}" } });
+        var request = function.CreateInvocation(new TypedData { String = "{\"checkId\":\"x\",\"source\":\"contract\"}" });
         request.TriggerMetadata["DequeueCount"] = new TypedData { Int = 1 };
 
         var response = await worker.InvokeAsync(function, request, CancellationToken.None);

@@ -116,8 +116,7 @@ internal sealed partial class DurableWorkItemForwarder(
             return;
         }
 
-        var invocation = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
-        invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { String = request.ToByteString().ToBase64() } });
+        var invocation = function.CreateInvocation(new TypedData { String = request.ToByteString().ToBase64() });
         InvocationResponse response;
         try
         {
@@ -159,8 +158,7 @@ internal sealed partial class DurableWorkItemForwarder(
             return;
         }
 
-        var invocation = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
-        invocation.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { String = ActivityInput(request.Input) } });
+        var invocation = function.CreateInvocation(new TypedData { String = ActivityInput(request.Input) });
         invocation.TriggerMetadata["instanceId"] = new TypedData { String = answer.InstanceId };
         InvocationResponse response;
         try

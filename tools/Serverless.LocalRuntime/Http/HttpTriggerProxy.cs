@@ -58,9 +58,8 @@ internal sealed partial class HttpTriggerProxy(
             return;
         }
 
-        string invocationId = Guid.NewGuid().ToString();
-        var request = new InvocationRequest { InvocationId = invocationId, FunctionId = function.Id };
-        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Http = new RpcHttp() } });
+        var request = function.CreateInvocation(new TypedData { Http = new RpcHttp() });
+        string invocationId = request.InvocationId;
         foreach (var (name, value) in context.Request.RouteValues)
         {
             if (value is not null)

@@ -169,8 +169,7 @@ internal sealed partial class QueueTriggerListener(
 
     private async Task InvokeAsync(WorkerFunction function, string message, IReadOnlyDictionary<string, TypedData> metadata, CancellationToken cancellationToken)
     {
-        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
-        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { String = message } });
+        var request = function.CreateInvocation(new TypedData { String = message });
         foreach (var (key, value) in metadata)
         {
             request.TriggerMetadata[key] = value;

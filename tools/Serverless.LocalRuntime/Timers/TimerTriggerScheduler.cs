@@ -156,8 +156,7 @@ internal sealed partial class TimerTriggerScheduler(
             ScheduleStatus = status,
             IsPastDue = isPastDue,
         });
-        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = function.Id };
-        request.InputData.Add(new ParameterBinding { Name = function.Trigger.Name, Data = new TypedData { Json = timerInfo } });
+        var request = function.CreateInvocation(new TypedData { Json = timerInfo });
         inputs.AddTo(function, request);
         try
         {

@@ -62,5 +62,13 @@ internal sealed class WorkerFunction
         return new WorkerFunction(metadata, bindings, triggers[0]);
     }
 
+    /// <summary>A new invocation of this function with <paramref name="trigger"/> as its trigger's value.</summary>
+    public InvocationRequest CreateInvocation(TypedData trigger)
+    {
+        var request = new InvocationRequest { InvocationId = Guid.NewGuid().ToString(), FunctionId = Id };
+        request.InputData.Add(new ParameterBinding { Name = Trigger.Name, Data = trigger });
+        return request;
+    }
+
     public bool Is(string triggerType) => string.Equals(Trigger.Type, triggerType, StringComparison.OrdinalIgnoreCase);
 }
