@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
+using Serverless.Core.Training;
 using Serverless.Core.Serving;
 
 namespace Serverless.Functions;
@@ -43,10 +45,14 @@ internal static partial class ApiResults
     /// <summary>The answer to an error the platform knows, or null for an unexpected one.</summary>
     public static ObjectResult? Map(Exception exception) => exception switch
     {
-        InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException => Error(StatusCodes.Status400BadRequest, exception.Message),
-        ModelNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
-        RegistryConflictException => Error(StatusCodes.Status409Conflict, exception.Message),
-        ModelTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
+        InvalidSpecException spec => new ObjectResult(new { error = spec.Message, errors = spec.Errors }) { StatusCode = StatusCodes.Status400BadRequest },
+        RetrainingConflictException conflict => new ObjectResult(new { error = conflict.Message, instanceId = conflict.RunningInstanceId }) { StatusCode = StatusCodes.Status409Conflict },
+        InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException or TrainingDataException or RetrainingException =>
+            Error(StatusCodes.Status400BadRequest, exception.Message),
+        ApprovalRefusedException => Error(StatusCodes.Status403Forbidden, exception.Message),
+        ModelNotFoundException or SpecNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
+        RegistryConflictException or NotAwaitingApprovalException or NoRollbackTargetException => Error(StatusCodes.Status409Conflict, exception.Message),
+        ModelTooLargeException or DatasetTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
         RequestLimitExceededException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
         ModelIntegrityException or ModelLoadException => Error(StatusCodes.Status500InternalServerError, exception.Message),
         RequestFailedException { Status: 401 or 403 } storage => Error(

@@ -88,11 +88,33 @@ public sealed partial class ModelRegistry
     /// <exception cref="InvalidRegistryArgumentException">The name is not valid (checked before the stream is read).</exception>
     /// <exception cref="InvalidModelException">The content is not a loadable, self-contained ONNX model.</exception>
     /// <exception cref="ModelTooLargeException">The stream holds more than <see cref="MaxModelBytes"/> bytes.</exception>
-    public async Task<ModelVersionInfo> RegisterAsync(string name, Stream model, RegistrationMetadata metadata, CancellationToken cancellationToken)
+    public Task<ModelVersionInfo> RegisterAsync(string name, Stream model, RegistrationMetadata metadata, CancellationToken cancellationToken) =>
+        RegisterAsync(name, model, metadata, operationId: null, cancellationToken);
+
+    /// <summary>
+    /// Registers the model read from <paramref name="model"/> as the next version of <paramref name="name"/>, once per
+    /// <paramref name="operationId"/>: the version and the operation are committed together, so a repeated call (a
+    /// retried activity) returns the version the first one registered instead of numbering another.
+    /// </summary>
+    public async Task<ModelVersionInfo> RegisterAsync(string name, Stream model, RegistrationMetadata metadata, string? operationId, CancellationToken cancellationToken)
     {
         ValidateName(name);
+        if (operationId is not null && await FindOperationAsync(name, operationId, cancellationToken) is int done)
+        {
+            return await GetVersionAsync(name, done, cancellationToken);
+        }
+
         using var staged = await StagedModel.WriteAsync(model, _options.MaxModelBytes, cancellationToken);
-        return await RegisterStagedAsync(name, staged, metadata, cancellationToken);
+        return await RegisterStagedAsync(name, staged, metadata, operationId, cancellationToken);
+    }
+
+    /// <summary>The version an operation registered or moved an alias to, or null when it has not run.</summary>
+    public async Task<int?> FindOperationAsync(string name, string operationId, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        await EnsureProvisionedAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, OperationRow(operationId), select: ["Version"], cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.GetInt32("Version") : null;
     }
 
     /// <summary>
@@ -125,7 +147,7 @@ public sealed partial class ModelRegistry
             }
 
             using var staged = await StagedModel.WriteAsync(download.Content, _options.MaxModelBytes, cancellationToken);
-            return await RegisterStagedAsync(name, staged, metadata, cancellationToken);
+            return await RegisterStagedAsync(name, staged, metadata, operationId: null, cancellationToken);
         }
     }
 
@@ -150,7 +172,7 @@ public sealed partial class ModelRegistry
         return _blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]);
     }
 
-    private async Task<ModelVersionInfo> RegisterStagedAsync(string name, StagedModel staged, RegistrationMetadata metadata, CancellationToken cancellationToken)
+    private async Task<ModelVersionInfo> RegisterStagedAsync(string name, StagedModel staged, RegistrationMetadata metadata, string? operationId, CancellationToken cancellationToken)
     {
         var signature = OnnxModelInspector.Inspect(staged.Path);
         await EnsureProvisionedAsync(cancellationToken);
@@ -165,13 +187,18 @@ public sealed partial class ModelRegistry
             var info = new ModelVersionInfo(name, version, staged.Sha256, staged.Length, artifact, signature, now, metadata);
             var modelRow = existing.HasValue ? existing.Value! : new TableEntity(name, ModelRow) { ["CreatedAt"] = now };
             modelRow["LatestVersion"] = version;
-            TableTransactionAction[] actions =
+            List<TableTransactionAction> actions =
             [
                 existing.HasValue
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, modelRow, modelRow.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, modelRow),
                 new TableTransactionAction(TableTransactionActionType.Add, ToEntity(info)),
             ];
+            if (operationId is not null)
+            {
+                actions.Add(new TableTransactionAction(TableTransactionActionType.Add, new TableEntity(name, OperationRow(operationId)) { ["Version"] = version }));
+            }
+
             try
             {
                 await _table.SubmitTransactionAsync(actions, cancellationToken);
@@ -179,6 +206,12 @@ public sealed partial class ModelRegistry
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
+                if (operationId is not null && await FindOperationAsync(name, operationId, cancellationToken) is int done)
+                {
+                    // The same operation, run twice at once, registered first elsewhere.
+                    return await GetVersionAsync(name, done, cancellationToken);
+                }
+
                 // Another writer took this number first: read the new latest version and try the next one.
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken);
             }
@@ -191,32 +224,46 @@ public sealed partial class ModelRegistry
 
     /// <summary>Points <paramref name="alias"/> at <paramref name="version"/>, atomically, and records the move.</summary>
     /// <exception cref="ModelNotFoundException">The model or version does not exist.</exception>
-    public async Task<AliasChange> SetAliasAsync(string name, string alias, int version, string changedBy, CancellationToken cancellationToken)
+    public Task<AliasChange> SetAliasAsync(string name, string alias, int version, string changedBy, CancellationToken cancellationToken) =>
+        SetAliasAsync(name, alias, version, new AliasMove(changedBy), cancellationToken);
+
+    /// <summary>
+    /// Points <paramref name="alias"/> at <paramref name="version"/>, atomically, and records the move with its kind and
+    /// reason; with an operation id, at most once for that id.
+    /// </summary>
+    /// <exception cref="ModelNotFoundException">The model or version does not exist.</exception>
+    public async Task<AliasChange> SetAliasAsync(string name, string alias, int version, AliasMove move, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(move);
         ValidateName(name);
         ValidateAlias(alias);
         await GetVersionAsync(name, version, cancellationToken);
         for (int attempt = 1; ; attempt++)
         {
+            if (move.OperationId is not null && await FindAliasMoveAsync(name, move.OperationId, cancellationToken) is { } done)
+            {
+                return done;
+            }
+
             var current = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias!), cancellationToken: cancellationToken);
             var now = _clock.GetUtcNow();
-            var change = new AliasChange(alias!, version, current.HasValue ? current.Value!.GetInt32("Version") : null, now, changedBy);
-            var aliasRow = new TableEntity(name, AliasRow(alias!)) { ["Version"] = version, ["ChangedAt"] = now, ["ChangedBy"] = changedBy };
-            var logRow = new TableEntity(name, $"aliaslog-{now.UtcTicks:D19}-{Guid.NewGuid():N}")
-            {
-                ["Alias"] = alias,
-                ["Version"] = version,
-                ["PreviousVersion"] = change.PreviousVersion,
-                ["ChangedAt"] = now,
-                ["ChangedBy"] = changedBy,
-            };
-            TableTransactionAction[] actions =
+            var change = new AliasChange(alias!, version, current.HasValue ? current.Value!.GetInt32("Version") : null, now, move.ChangedBy, move.Kind, move.Reason);
+            var aliasRow = new TableEntity(name, AliasRow(alias!)) { ["Version"] = version, ["ChangedAt"] = now, ["ChangedBy"] = move.ChangedBy };
+            string logKey = $"aliaslog-{now.UtcTicks:D19}-{Guid.NewGuid():N}";
+            List<TableTransactionAction> actions =
             [
                 current.HasValue
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, aliasRow, current.Value!.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, aliasRow),
-                new TableTransactionAction(TableTransactionActionType.Add, logRow),
+                new TableTransactionAction(TableTransactionActionType.Add, ToEntity(name, logKey, change)),
             ];
+            if (move.OperationId is not null)
+            {
+                actions.Add(new TableTransactionAction(
+                    TableTransactionActionType.Add,
+                    new TableEntity(name, OperationRow(move.OperationId)) { ["Version"] = version, ["AliasLog"] = logKey }));
+            }
+
             try
             {
                 await _table.SubmitTransactionAsync(actions, cancellationToken);
@@ -231,6 +278,60 @@ public sealed partial class ModelRegistry
                 throw new RegistryConflictException($"Alias '{alias}' of model '{name}' kept moving under {MaxAttempts} attempts; it was not changed. Try again.", ex);
             }
         }
+    }
+
+    /// <summary>
+    /// Moves <paramref name="alias"/> back to the version it pointed at before its current one, skipping versions it
+    /// was rolled back from: two rollbacks in a row go two promotions back, never forth again.
+    /// </summary>
+    /// <exception cref="NoRollbackTargetException">The alias has no earlier version to go back to.</exception>
+    public async Task<AliasChange> RollbackAsync(string name, string alias, string changedBy, string reason, CancellationToken cancellationToken)
+    {
+        var model = await GetModelAsync(name, cancellationToken);
+        ValidateAlias(alias);
+        if (!model.Aliases.TryGetValue(alias, out int current))
+        {
+            throw new NoRollbackTargetException($"Model '{name}' has no '{alias}' alias, so there is nothing to roll back.");
+        }
+
+        // Replay the alias's history as a stack: a move pushes, a rollback pops; what lies under the top is the target.
+        var stack = new List<int>();
+        foreach (var move in model.AliasHistory.Where(m => m.Alias == alias).OrderBy(m => m.ChangedAt))
+        {
+            if (move.Kind == AliasMoveKinds.Rollback)
+            {
+                if (stack.Count > 0)
+                {
+                    stack.RemoveAt(stack.Count - 1);
+                }
+            }
+            else if (stack.Count == 0 || stack[^1] != move.Version)
+            {
+                stack.Add(move.Version);
+            }
+        }
+
+        int? target = stack.Count >= 2 && stack[^1] == current ? stack[^2] : null;
+        if (target is null)
+        {
+            throw new NoRollbackTargetException($"Model '{name}': '{alias}' has no earlier version to roll back to (it points at version {current}).");
+        }
+
+        await RecordEventAsync(name, current, "rolled-back", $"'{alias}' rolled back from version {current} to {target} by {changedBy}: {reason}", cancellationToken);
+        return await SetAliasAsync(name, alias, target.Value, new AliasMove(changedBy, AliasMoveKinds.Rollback, reason), cancellationToken);
+    }
+
+    private async Task<AliasChange?> FindAliasMoveAsync(string name, string operationId, CancellationToken cancellationToken)
+    {
+        await EnsureProvisionedAsync(cancellationToken);
+        var op = await _table.GetEntityIfExistsAsync<TableEntity>(name, OperationRow(operationId), cancellationToken: cancellationToken);
+        if (!op.HasValue || op.Value!.GetString("AliasLog") is not { } logKey)
+        {
+            return null;
+        }
+
+        var log = await _table.GetEntityAsync<TableEntity>(name, logKey, cancellationToken: cancellationToken);
+        return FromAliasLog(log.Value);
     }
 
     /// <summary>One version and its lineage.</summary>
@@ -291,8 +392,7 @@ public sealed partial class ModelRegistry
             }
             else if (row.RowKey.StartsWith("aliaslog-", StringComparison.Ordinal))
             {
-                history.Add(new AliasChange(row.GetString("Alias"), row.GetInt32("Version") ?? 0, row.GetInt32("PreviousVersion"),
-                    row.GetDateTimeOffset("ChangedAt") ?? default, row.GetString("ChangedBy")));
+                history.Add(FromAliasLog(row));
             }
             else if (row.RowKey.StartsWith("event-", StringComparison.Ordinal))
             {
@@ -386,6 +486,28 @@ public sealed partial class ModelRegistry
             _table.CreateIfNotExistsAsync(cancellationToken));
         _provisioned = true;
     }
+
+    private static string OperationRow(string operationId) => "op-" + operationId;
+
+    private static TableEntity ToEntity(string name, string logKey, AliasChange change) => new(name, logKey)
+    {
+        ["Alias"] = change.Alias,
+        ["Version"] = change.Version,
+        ["PreviousVersion"] = change.PreviousVersion,
+        ["ChangedAt"] = change.ChangedAt,
+        ["ChangedBy"] = change.ChangedBy,
+        ["Kind"] = change.Kind,
+        ["Reason"] = change.Reason,
+    };
+
+    private static AliasChange FromAliasLog(TableEntity row) => new(
+        row.GetString("Alias"),
+        row.GetInt32("Version") ?? 0,
+        row.GetInt32("PreviousVersion"),
+        row.GetDateTimeOffset("ChangedAt") ?? default,
+        row.GetString("ChangedBy"),
+        row.GetString("Kind") ?? AliasMoveKinds.Manual,
+        row.GetString("Reason"));
 
     private static string VersionRow(int version) => "version-" + version.ToString("D10", CultureInfo.InvariantCulture);
 

@@ -7,8 +7,10 @@ namespace Serverless.Core.Registry;
 /// <param name="Description">Free text.</param>
 /// <param name="TrainingData">A reference to the data it was trained on (URI, dataset id and version...).</param>
 /// <param name="Metrics">Evaluation metrics by name.</param>
+/// <param name="Training">For a version the retraining line made: its data, spec, trainer and code.</param>
 public sealed record RegistrationMetadata(
     [property: JsonPropertyName("registeredBy")] string RegisteredBy,
     [property: JsonPropertyName("description")] string? Description = null,
     [property: JsonPropertyName("trainingData")] string? TrainingData = null,
-    [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double>? Metrics = null);
+    [property: JsonPropertyName("metrics")] IReadOnlyDictionary<string, double>? Metrics = null,
+    [property: JsonPropertyName("training")] TrainingLineage? Training = null);

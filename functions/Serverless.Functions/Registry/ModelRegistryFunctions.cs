@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Registry;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Registry;
 
@@ -148,7 +149,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
 
     private static CreatedResult Created(ModelVersionInfo version) => new($"/models/{version.Name}/versions/{version.Version}", version);
 
-    private static string? Principal(HttpRequest request) => request.Headers["x-ms-client-principal-name"].FirstOrDefault();
+    private static string? Principal(HttpRequest request) => CallerIdentity.Name(request);
 
     private static ObjectResult Error(int status, string message) => ApiResults.Error(status, message);
 }

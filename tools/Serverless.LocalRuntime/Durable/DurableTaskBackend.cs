@@ -22,6 +22,7 @@ internal static class DurableTaskBackend
             TaskHubName = durable.HubName,
             StorageAccountClientProvider = accounts,
             MaxQueuePollingInterval = host.MaxQueuePollingInterval,
+            WorkItemQueueVisibilityTimeout = host.WorkItemQueueVisibilityTimeout,
             LeaseInterval = lease,
             LeaseRenewInterval = lease / 3,
             LeaseAcquireInterval = lease / 3,

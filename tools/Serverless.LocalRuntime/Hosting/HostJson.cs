@@ -16,6 +16,7 @@ internal sealed class HostJson
         DurableConnectionName = host["extensions:durableTask:storageProvider:connectionName"] ?? "AzureWebJobsStorage";
         Logging = host.GetSection("logging");
         MaxQueuePollingInterval = host.GetValue("extensions:durableTask:storageProvider:maxQueuePollingInterval", TimeSpan.FromSeconds(30));
+        WorkItemQueueVisibilityTimeout = host.GetValue("extensions:durableTask:storageProvider:workItemQueueVisibilityTimeout", TimeSpan.FromMinutes(5));
     }
 
     public string RoutePrefix { get; }
@@ -29,6 +30,9 @@ internal sealed class HostJson
     public string HubName { get; }
 
     public TimeSpan MaxQueuePollingInterval { get; }
+
+    /// <summary>How long an activity's message stays hidden while a worker runs it; after a crash, it runs again once this passes.</summary>
+    public TimeSpan WorkItemQueueVisibilityTimeout { get; }
 
     /// <summary>The app setting that names the task hub's storage connection.</summary>
     public string DurableConnectionName { get; }

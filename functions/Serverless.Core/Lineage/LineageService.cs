@@ -1,0 +1,32 @@
+using Serverless.Core.Orchestrations.Retraining;
+using Serverless.Core.Registry;
+using Serverless.Core.Training.Datasets;
+
+namespace Serverless.Core.Lineage;
+
+/// <summary>Puts a version's lineage together from the registry, the retraining line's review and the data snapshot.</summary>
+public sealed class LineageService(ModelRegistry registry, RetrainingRunStore runs, DatasetStore datasets)
+{
+    /// <summary>The whole chain for one version.</summary>
+    /// <exception cref="ModelNotFoundException">No such model or version.</exception>
+    public async Task<VersionLineage> GetAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        var info = await registry.GetModelAsync(model, cancellationToken);
+        var registration = info.Versions.FirstOrDefault(v => v.Version == version)
+            ?? throw new ModelNotFoundException($"Model '{model}' has no version {version}.");
+        var review = await runs.GetReviewAsync(model, version, cancellationToken);
+        var training = registration.Metadata.Training ?? review?.Training;
+        var dataset = training is null ? null : await datasets.FindSnapshotAsync(training.DatasetId, cancellationToken);
+        return new VersionLineage(
+            model,
+            version,
+            review?.Status ?? "registered",
+            registration,
+            training,
+            dataset,
+            review,
+            [.. info.Aliases.Where(a => a.Value == version).Select(a => a.Key)],
+            [.. info.AliasHistory.Where(c => c.Version == version || c.PreviousVersion == version).OrderBy(c => c.ChangedAt)],
+            [.. info.Events.Where(e => e.Version == version).OrderBy(e => e.At)]);
+    }
+}

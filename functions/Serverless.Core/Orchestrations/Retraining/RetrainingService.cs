@@ -1,0 +1,162 @@
+using System.Globalization;
+using Microsoft.DurableTask.Client;
+using Serverless.Core.Registry;
+using Serverless.Core.Training.Specs;
+
+namespace Serverless.Core.Orchestrations.Retraining;
+
+/// <summary>
+/// Starts, watches, decides on and stops retrainings: the operations behind the HTTP API, the schedule and the
+/// "new data" queue. One retraining per model at a time.
+/// </summary>
+public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, TimeProvider clock)
+{
+    /// <summary>Starts a retraining of <paramref name="model"/> under its latest spec.</summary>
+    /// <exception cref="RetrainingConflictException">One is already running.</exception>
+    public async Task<RetrainingRun> StartAsync(
+        DurableTaskClient client, string model, RetrainingRequest request, string startedBy, string trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(request);
+        ModelRegistry.ValidateName(model);
+        var spec = await specs.GetAsync(model, null, cancellationToken);
+        if (request.CandidateVersion is int candidate)
+        {
+            ModelRegistry.ValidateVersion(candidate);
+        }
+
+        var now = clock.GetUtcNow();
+        string instanceId = string.Create(CultureInfo.InvariantCulture, $"retrain-{model}-{now:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}");
+        var run = new RetrainingRun(instanceId, model, trigger, startedBy, now, spec.Version, request.Reason);
+        if (await runs.TryBeginAsync(run, (id, ct) => IsRunningAsync(client, id, ct), cancellationToken) is { } running)
+        {
+            throw new RetrainingConflictException(model, running);
+        }
+
+        var input = new RetrainingInput(
+            model,
+            spec.Version,
+            request.Data,
+            request.CandidateVersion,
+            startedBy,
+            trigger,
+            request.Reason,
+            ModelSpecDefaults.ManualApproval(spec.Spec) ? ModelSpecDefaults.ApprovalTimeout(spec.Spec) : null);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                RetrainingWorkflow.OrchestratorName, input, new StartOrchestrationOptions(instanceId), cancellationToken);
+        }
+        catch
+        {
+            await runs.AbandonAsync(run, CancellationToken.None);
+            throw;
+        }
+
+        return run;
+    }
+
+    /// <summary>A retraining's steps and state.</summary>
+    /// <exception cref="RetrainingNotFoundException">No such retraining of the model.</exception>
+    public async Task<RetrainingStatus> GetStatusAsync(DurableTaskClient client, string model, string instanceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var run = await runs.GetAsync(model, instanceId, cancellationToken);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        var progress = instance?.SerializedCustomStatus is { Length: > 0 } ? instance.ReadCustomStatusAs<RetrainingProgress>() : null;
+        string runtime = instance?.RuntimeStatus.ToString() ?? "Pending";
+        string? outcome = progress?.Outcome ?? run.Outcome ?? (instance?.RuntimeStatus switch
+        {
+            OrchestrationRuntimeStatus.Terminated => RetrainingOutcomes.Terminated,
+            OrchestrationRuntimeStatus.Failed => RetrainingOutcomes.Failed,
+            _ => null,
+        });
+        string? reason = progress?.Reason ?? run.OutcomeReason ?? instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput;
+        bool ended = instance is { IsCompleted: true };
+        return new RetrainingStatus(
+            instanceId,
+            model,
+            runtime,
+            ended ? null : progress?.CurrentStep,
+            progress?.Steps ?? [],
+            progress?.CandidateVersion ?? run.CandidateVersion,
+            outcome,
+            outcome is null ? null : reason,
+            run.Trigger,
+            run.StartedBy,
+            run.StartedAt,
+            instance?.LastUpdatedAt);
+    }
+
+    /// <summary>The model's retrainings, newest first, with each one's runtime status.</summary>
+    public async Task<IReadOnlyList<RetrainingRun>> ListAsync(DurableTaskClient client, string model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ModelRegistry.ValidateName(model);
+        var list = await runs.ListAsync(model, cancellationToken);
+        var withStatus = new List<RetrainingRun>(list.Count);
+        foreach (var run in list)
+        {
+            var instance = await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: false, cancellationToken);
+            withStatus.Add(run with
+            {
+                RuntimeStatus = instance?.RuntimeStatus.ToString() ?? "Pending",
+                Outcome = run.Outcome ?? (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated ? RetrainingOutcomes.Terminated : null),
+            });
+        }
+
+        return withStatus;
+    }
+
+    /// <summary>Approves or rejects the candidate a retraining waits on.</summary>
+    /// <exception cref="ApprovalRefusedException">The caller is unknown or started this retraining.</exception>
+    /// <exception cref="NotAwaitingApprovalException">It is not waiting for a decision.</exception>
+    public async Task<ApprovalDecision> DecideAsync(
+        DurableTaskClient client, string model, string instanceId, bool approve, string? by, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (string.IsNullOrWhiteSpace(by))
+        {
+            throw new ApprovalRefusedException("Approving or rejecting needs a signed-in caller (App Service authentication's X-MS-CLIENT-PRINCIPAL): the decision records who made it.");
+        }
+
+        var status = await GetStatusAsync(client, model, instanceId, cancellationToken);
+        if (string.Equals(status.StartedBy, by, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApprovalRefusedException($"'{by}' started retraining '{instanceId}' and so cannot approve or reject it: another reviewer must decide.");
+        }
+
+        if (status.CurrentStep != RetrainingSteps.Approval || status.RuntimeStatus != nameof(OrchestrationRuntimeStatus.Running))
+        {
+            throw new NotAwaitingApprovalException(
+                $"Retraining '{instanceId}' is not waiting for approval (status {status.RuntimeStatus}, step {status.CurrentStep ?? "none"}{(status.Outcome is { } o ? ", outcome " + o : string.Empty)}).");
+        }
+
+        var decision = new ApprovalDecision(approve, by, reason, clock.GetUtcNow());
+        await client.RaiseEventAsync(instanceId, RetrainingWorkflow.ApprovalEvent, decision, cancellationToken);
+        return decision;
+    }
+
+    /// <summary>Stops a retraining; it promotes nothing after this, and the model is free for the next one.</summary>
+    public async Task<RetrainingRun> TerminateAsync(DurableTaskClient client, string model, string instanceId, string by, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var run = await runs.GetAsync(model, instanceId, cancellationToken);
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        if (instance is { IsCompleted: true })
+        {
+            throw new NotAwaitingApprovalException($"Retraining '{instanceId}' has already ended ({instance.RuntimeStatus}); there is nothing to terminate.");
+        }
+
+        string why = $"terminated by {by}{(reason is { Length: > 0 } ? ": " + reason : string.Empty)}";
+        await client.TerminateInstanceAsync(instanceId, why, cancellationToken);
+        await runs.FinishAsync(model, instanceId, new RetrainingResult(RetrainingOutcomes.Terminated, null, why), cancellationToken);
+        return run;
+    }
+
+    private static async Task<bool?> IsRunningAsync(DurableTaskClient client, string instanceId, CancellationToken cancellationToken)
+    {
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+        return instance is null ? null : !instance.IsCompleted;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Serverless.Core.Orchestrations.Retraining;
+using Serverless.Core.Registry;
+using Serverless.Functions.Identity;
+
+namespace Serverless.Functions.Retraining;
+
+/// <summary>
+/// Retraining over HTTP (start, list, status, approve, reject, terminate, roll back), from each spec's schedule (timer)
+/// and from "new data" messages (queue).
+/// </summary>
+public sealed partial class RetrainingFunctions(
+    RetrainingService retraining, RetrainingScheduler scheduler, ModelRegistry registry, ILogger<RetrainingFunctions> logger)
+{
+    /// <summary>The app setting naming the "new data" queue.</summary>
+    public const string QueueSetting = "%Retraining__Queue%";
+
+    /// <summary>The app setting with the NCRONTAB on which due schedules are checked.</summary>
+    public const string ScheduleCheckSetting = "%Retraining__ScheduleCheck%";
+
+    private const long MaxJsonBodyBytes = 64 * 1024;
+
+    private static readonly JsonSerializerOptions Strict = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>
+    /// <c>POST /models/{name}/retrain</c>, optional body <c>{"data": "container/path.csv" | "dataset:name", "candidateVersion": n, "reason": "..."}</c>:
+    /// starts a retraining under the model's latest spec; 202 with its id and status URL, 409 naming a running one.
+    /// </summary>
+    [Function("StartRetraining")]
+    public async Task<IActionResult> Start(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrain")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ReadAsync<RetrainingRequest>(request, "{\"data\": \"dataset:name\", \"candidateVersion\": 3, \"reason\": \"...\"}", cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            var run = await retraining.StartAsync(client, name, body ?? new RetrainingRequest(), CallerIdentity.Name(request) ?? "anonymous", "http", cancellationToken);
+            string statusUrl = $"/models/{name}/retrainings/{run.InstanceId}";
+            return new AcceptedResult(statusUrl, new { instanceId = run.InstanceId, model = name, specVersion = run.SpecVersion, statusUrl });
+        });
+    }
+
+    /// <summary><c>GET /models/{name}/retrainings</c>: the model's retrainings, newest first.</summary>
+    [Function("ListRetrainings")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings")] HttpRequest request,
+        string name,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(new { retrainings = await retraining.ListAsync(client, name, cancellationToken) }));
+
+    /// <summary><c>GET /models/{name}/retrainings/{id}</c>: the current step and each step's start, end and outcome.</summary>
+    [Function("GetRetraining")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings/{id}")] HttpRequest request,
+        string name,
+        string id,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(await retraining.GetStatusAsync(client, name, id, cancellationToken)));
+
+    /// <summary><c>POST /models/{name}/retrainings/{id}/{decision}</c> (<c>approve</c> or <c>reject</c>), body <c>{"reason": "..."}</c>.</summary>
+    [Function("DecideRetraining")]
+    public async Task<IActionResult> Decide(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrainings/{id}/{decision:regex(^(approve|reject)$)}")] HttpRequest request,
+        string name,
+        string id,
+        string decision,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ReadAsync<ReasonBody>(request, "{\"reason\": \"why\"}", cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            var made = await retraining.DecideAsync(client, name, id, decision == "approve", CallerIdentity.Name(request), body?.Reason, cancellationToken);
+            return new AcceptedResult($"/models/{name}/retrainings/{id}", new { instanceId = id, decision = made.Approved ? "approved" : "rejected", by = made.By, reason = made.Reason });
+        });
+    }
+
+    /// <summary><c>POST /models/{name}/retrainings/{id}/terminate</c>, body <c>{"reason": "..."}</c>: stops it; nothing is promoted after.</summary>
+    [Function("TerminateRetraining")]
+    public async Task<IActionResult> Terminate(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrainings/{id}/terminate")] HttpRequest request,
+        string name,
+        string id,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ReadAsync<ReasonBody>(request, "{\"reason\": \"why\"}", cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            await retraining.TerminateAsync(client, name, id, CallerIdentity.Name(request) ?? "anonymous", body?.Reason, cancellationToken);
+            return new AcceptedResult($"/models/{name}/retrainings/{id}", new { instanceId = id, terminated = true });
+        });
+    }
+
+    /// <summary>
+    /// <c>POST /models/{name}/rollback</c>, body <c>{"reason": "..."}</c> (required): moves this model's production back to
+    /// its previous production version, recorded with who and why. Other models are untouched.
+    /// </summary>
+    [Function("RollbackModel")]
+    public async Task<IActionResult> Rollback(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/rollback")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ReadAsync<ReasonBody>(request, "{\"reason\": \"why\"}", cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body?.Reason is not { Length: > 0 } reason || string.IsNullOrWhiteSpace(reason))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "A rollback needs a reason: send {\"reason\": \"why production goes back\"}; it is kept in the model's history.");
+        }
+
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            var change = await registry.RollbackAsync(name, RetrainingActivities.ProductionAlias, CallerIdentity.Name(request) ?? "anonymous", reason, cancellationToken);
+            return new OkObjectResult(new
+            {
+                model = name,
+                alias = change.Alias,
+                fromVersion = change.PreviousVersion,
+                toVersion = change.Version,
+                reason = change.Reason,
+                by = change.ChangedBy,
+                at = change.ChangedAt,
+            });
+        });
+    }
+
+    /// <summary>Starts the retrainings whose spec schedule has come due.</summary>
+    [Function("RetrainOnSchedule")]
+    public async Task RetrainOnSchedule(
+        [TimerTrigger(ScheduleCheckSetting)] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        await scheduler.StartDueAsync(client, cancellationToken);
+    }
+
+    /// <summary>
+    /// "New data arrived": a message <c>{"model": "name", "data": "container/path.csv", "reason": "..."}</c> starts a
+    /// retraining. While one runs the message fails and returns after the queue's visibility timeout, so it is retried
+    /// rather than lost; after the queue's maximum dequeue count it lands in the poison queue.
+    /// </summary>
+    [Function("RetrainOnNewData")]
+    public async Task RetrainOnNewData(
+        [QueueTrigger(QueueSetting)] string message,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken cancellationToken)
+    {
+        RetrainingRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<RetrainingRequest>(message, Strict);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidOperationException($"A retraining message must be JSON like {{\"model\": \"name\", \"data\": \"container/path.csv\"}}: {ex.Message}", ex);
+        }
+
+        if (request?.Model is not { Length: > 0 } model)
+        {
+            throw new InvalidOperationException("A retraining message must name its model: {\"model\": \"name\", \"data\": \"container/path.csv\"}.");
+        }
+
+        var run = await retraining.StartAsync(client, model, request, "queue", "queue", cancellationToken);
+        LogQueued(logger, model, run.InstanceId);
+    }
+
+    private static async Task<(T? Body, IActionResult? Error)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (await ApiResults.ReadBodyAsync(request, MaxJsonBodyBytes, cancellationToken) is not { } bytes)
+        {
+            return (null, ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"The body must be a small JSON object such as {example}, at most {MaxJsonBodyBytes} bytes."));
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (JsonSerializer.Deserialize<T>(bytes, Strict), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be JSON such as {example}: {ex.Message}"));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retraining of {Model} started from the queue as {InstanceId}")]
+    private static partial void LogQueued(ILogger logger, string model, string instanceId);
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Training.Datasets;
+using Serverless.Functions.Identity;
+
+namespace Serverless.Functions.Training;
+
+/// <summary>Datasets uploaded over HTTP, stored content-addressed like model artifacts.</summary>
+public sealed class DatasetFunctions(DatasetStore datasets)
+{
+    /// <summary><c>POST /datasets/{name}</c> with a CSV body (header first): stores it and makes it the dataset's latest upload.</summary>
+    [Function("UploadDataset")]
+    public Task<IActionResult> Upload(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "datasets/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () =>
+        {
+            var upload = await datasets.UploadAsync(name, request.Body, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
+            return new CreatedResult($"/datasets/{name}", upload);
+        });
+
+    /// <summary><c>GET /datasets/{name}</c>: the dataset's latest upload.</summary>
+    [Function("GetDataset")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(await datasets.GetUploadAsync(name, cancellationToken)));
+
+    /// <summary><c>GET /datasets</c>: every dataset's latest upload.</summary>
+    [Function("ListDatasets")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(new { datasets = await datasets.ListUploadsAsync(cancellationToken) }));
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Training.Specs;
+using Serverless.Functions.Identity;
+
+namespace Serverless.Functions.Training;
+
+/// <summary>Model specs over HTTP: write one (validated, versioned, hashed), read one, list them.</summary>
+public sealed class SpecFunctions(SpecStore specs)
+{
+    private const long MaxSpecBytes = 256 * 1024;
+
+    // A misspelt field would otherwise be ignored and its default used without a word.
+    private static readonly JsonSerializerOptions Strict = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary><c>PUT /specs/{name}</c>: stores the spec as the model's next version (201), or answers the latest unchanged (200) when it is the same.</summary>
+    [Function("PutSpec")]
+    public async Task<IActionResult> PutSpec(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "specs/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        if (await ApiResults.ReadBodyAsync(request, MaxSpecBytes, cancellationToken) is not { } body)
+        {
+            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"A spec is a JSON object of at most {MaxSpecBytes} bytes.");
+        }
+
+        ModelSpec? spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize<ModelSpec>(body, Strict);
+        }
+        catch (JsonException ex)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The body is not a spec: {ex.Message}");
+        }
+
+        if (spec is null)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, "The body must be a spec: a JSON object with task, data, trainer and optionally gates, approval and schedule.");
+        }
+
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            var stored = await specs.PutAsync(name, spec, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
+            return stored.Created ? new CreatedResult($"/specs/{name}?version={stored.Version}", stored) : new OkObjectResult(stored);
+        });
+    }
+
+    /// <summary><c>GET /specs/{name}</c>, optional <c>?version=n</c>: the latest or a given version of a model's spec.</summary>
+    [Function("GetSpec")]
+    public Task<IActionResult> GetSpec(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "specs/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        int? version = null;
+        if (request.Query["version"].FirstOrDefault() is { } text)
+        {
+            if (!int.TryParse(text, out int parsed) || parsed < 1)
+            {
+                return Task.FromResult<IActionResult>(ApiResults.Error(StatusCodes.Status400BadRequest, $"'version' must be a whole number from 1, not '{text}'."));
+            }
+
+            version = parsed;
+        }
+
+        return ApiResults.HandleAsync(request, async () => new OkObjectResult(await specs.GetAsync(name, version, cancellationToken)));
+    }
+
+    /// <summary><c>GET /specs</c>: the latest spec of every model.</summary>
+    [Function("ListSpecs")]
+    public Task<IActionResult> ListSpecs(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "specs")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () => new OkObjectResult(new { specs = await specs.ListAsync(cancellationToken) }));
+}
