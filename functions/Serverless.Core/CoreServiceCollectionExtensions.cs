@@ -39,6 +39,7 @@ public static class CoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ModelRegistry>();
         services.AddServing(configuration);
+        services.AddRetraining(configuration);
         return services;
     }
 }

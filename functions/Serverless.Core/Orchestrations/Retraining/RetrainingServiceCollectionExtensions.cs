@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Serverless.Core.Lineage;
+using Serverless.Core.Registry;
+using Serverless.Core.Serving.Artifacts;
+using Serverless.Core.Training;
+using Serverless.Core.Training.Datasets;
+using Serverless.Core.Training.Evaluation;
+using Serverless.Core.Training.Specs;
+using Serverless.Core.Training.Trainers;
+
+namespace Serverless.Core.Orchestrations.Retraining;
+
+/// <summary>Registers the retraining line: specs, datasets, trainer, evaluator, the orchestration's activities, runs and lineage.</summary>
+public static class RetrainingServiceCollectionExtensions
+{
+    /// <summary>Adds the retraining line's services and binds <c>Training</c> and <c>Retraining</c> options.</summary>
+    public static IServiceCollection AddRetraining(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<TrainingOptions>().Bind(configuration.GetSection(TrainingOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RetrainingOptions>().Bind(configuration.GetSection(RetrainingOptions.SectionName));
+        services.AddSingleton<SpecStore>();
+        services.AddSingleton<DatasetStore>();
+        services.AddSingleton<ModelTrainer>();
+        services.AddSingleton<ModelEvaluator>();
+        services.AddSingleton<RetrainingRunStore>();
+        services.AddSingleton<RetrainingService>();
+        services.AddSingleton<RetrainingScheduler>();
+        services.AddSingleton<LineageService>();
+        services.AddSingleton(sp => new RetrainingActivities(
+            sp.GetRequiredService<SpecStore>(),
+            sp.GetRequiredService<DatasetStore>(),
+            sp.GetRequiredService<ModelTrainer>(),
+            sp.GetRequiredService<ModelEvaluator>(),
+            sp.GetRequiredService<ModelRegistry>(),
+            sp.GetRequiredService<ArtifactStore>(),
+            sp.GetRequiredService<RetrainingRunStore>()));
+        return services;
+    }
+}
