@@ -95,6 +95,9 @@ param userPrincipalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param userPrincipalType string = 'User'
 
+@description('Largest training dataset accepted (upload or snapshot), in bytes; the instance memory bounds what can be trained on.')
+param trainingMaxDatasetBytes int = 536870912
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var deploymentContainerName = 'app-package-${take(token, 7)}'
@@ -186,6 +189,14 @@ module functionApp 'modules/functionapp.bicep' = {
       Serving__MaxRunTime: servingMaxRunTime
       Serving__MaxOutputElements: '10000000'
       Serving__MaxResponseBytes: '67108864'
+      Retraining__Queue: 'retrain-requests'
+      Retraining__ScheduleCheck: '0 * * * * *'
+      Retraining__Table: 'retrainings'
+      Training__SpecTable: 'specs'
+      Training__DatasetTable: 'datasets'
+      Training__DatasetContainer: 'datasets'
+      Training__DataContainers: 'training-data'
+      Training__MaxDatasetBytes: string(trainingMaxDatasetBytes)
     }
   }
   dependsOn: [rbac]
