@@ -9,6 +9,7 @@ using Serverless.LocalRuntime.Launching;
 
 // Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
 //        --app FUNCTIONS_APP_OUTPUT_FOLDER [--settings local.settings.sample.json] [--duration SECONDS] [--models COUNT]
+//        [--scenario serving|retraining] [--adult ../shared/data/adult]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -19,6 +20,12 @@ if (!options.TryGetValue("storage", out string? storage) || !options.TryGetValue
 {
     Console.Error.WriteLine("Usage: Serverless.Benchmarks --storage CONNECTION --runtime PATH/Serverless.LocalRuntime.dll --app PATH/Serverless.Functions/bin/Release/net10.0 [--duration 10] [--models 1000]");
     return 2;
+}
+
+var host = new BenchmarkHost(storage, runtimeDll, appFolder, options.GetValueOrDefault("settings"));
+if (options.GetValueOrDefault("scenario") == "retraining")
+{
+    return await RetrainingBenchmark.RunAsync(host, options.GetValueOrDefault("adult", "../shared/data/adult"), options.GetValueOrDefault("out"));
 }
 
 int seconds = int.Parse(options.GetValueOrDefault("duration", "10"), CultureInfo.InvariantCulture);
@@ -225,22 +232,7 @@ static async Task<double> TimeRequest(HttpClient client, string path, string bod
     return elapsed;
 }
 
-// The host as tools/run starts it (Release build) with the sample settings, its worker's logs quiet; the benchmark's own
-// settings as environment variables, which win over the file as under Core Tools.
-Task<HostProcess> StartHostAsync(Dictionary<string, string> settings)
-{
-    settings["AzureWebJobsStorage"] = storage;
-    settings["AppStorage"] = storage;
-    settings["AzureFunctionsJobHost__logging__logLevel__default"] = "Warning";
-    return HostProcess.StartAsync(new HostProcessOptions
-    {
-        HostAssembly = runtimeDll,
-        ScriptRoot = appFolder,
-        SettingsPath = options.GetValueOrDefault("settings"),
-        Environment = settings,
-        ReadyPath = "v2/health/ready",
-    });
-}
+Task<HostProcess> StartHostAsync(Dictionary<string, string> settings) => host.StartAsync(settings);
 
 async Task<string> Zipf(HostProcess runtime, string bounds)
 {
