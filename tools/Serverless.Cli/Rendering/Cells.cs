@@ -34,7 +34,8 @@ internal static class Cells
     }
 
     /// <summary>A section heading.</summary>
-    public static Rule Heading(string title) => new Rule(Markup.Escape(title)).LeftJustified();
+    public static Text Heading(string title) =>
+        new(Environment.NewLine + title + Environment.NewLine, new Style(decoration: Decoration.Bold | Decoration.Underline));
 
     /// <summary>A pass/fail mark (coloured on a terminal).</summary>
     public static IRenderable PassFail(bool passed) =>

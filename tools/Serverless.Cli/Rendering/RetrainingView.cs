@@ -22,14 +22,14 @@ internal static class RetrainingView
             ("Started", Join(status.Time("startedAt"), Prefixed("by ", status.Text("startedBy")), Prefixed("trigger ", status.Text("trigger")))),
             ("Last update", status.Time("lastUpdatedAt")));
 
-        var steps = Cells.Table("Step", "State", "Started", "Ended", "Took", "Detail");
+        // Clock times only: the date is in the header, and the table has to fit a terminal beside the details.
+        var steps = Cells.Table("Step", "State", "Started", "Took", "Detail");
         foreach (JsonElement s in status.Items("steps"))
         {
             steps.AddRow(
                 new Text(s.Text("name")),
                 StateCell(State(s)),
-                new Text(s.Time("startedAt")),
-                new Text(s.Time("endedAt")),
+                new Text(Clock(s.Text("startedAt"))),
                 new Text(Took(s)),
                 new Text(s.Text("detail")));
         }
@@ -50,6 +50,11 @@ internal static class RetrainingView
         && DateTimeOffset.TryParse(step.Text("endedAt"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset ended)
             ? string.Create(CultureInfo.InvariantCulture, $"{(ended - started).TotalSeconds:0.0} s")
             : "";
+
+    private static string Clock(string timestamp) =>
+        DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time)
+            ? time.UtcDateTime.ToString("HH:mm:ss'Z'", CultureInfo.InvariantCulture)
+            : timestamp;
 
     private static Text StateCell(string state) => state switch
     {
