@@ -11,7 +11,7 @@ internal static class Canned
            {"name":"churn","version":1,"sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","sizeBytes":106000,"artifact":"x","signature":{},"registeredAt":"2026-11-20T08:00:00Z","metadata":{"registeredBy":"alice","description":"baseline","trainingData":"adls://churn/2026-10","metrics":{"auc":0.91}}},
            {"name":"churn","version":2,"sha256":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","sizeBytes":107000,"artifact":"y","signature":{},"registeredAt":"2026-11-21T08:00:00Z","metadata":{"registeredBy":"retraining","description":"retrained","trainingData":"dataset:churn","metrics":{"auc":0.9312}}}],
          "aliasHistory":[{"alias":"production","version":2,"previousVersion":1,"changedAt":"2026-11-21T08:05:00Z","changedBy":"bob"}],
-         "events":[]}
+         "events":[{"version":1,"kind":"integrity-failure","message":"artifact hash mismatch","at":"2026-11-22T00:00:00Z"}]}
         """;
 
     public const string Lineage = """

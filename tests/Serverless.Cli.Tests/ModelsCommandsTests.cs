@@ -62,6 +62,7 @@ public sealed class ModelsCommandsTests
         Assert.Contains("Alias history", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("bob", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("2026-11-21 08:05:00Z", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"2026-11-22 00:00:00Z\s*│\s*1\s*│\s*integrity-failure\s*│\s*artifact hash mismatch", result.Stdout);
     }
 
     [Fact]

@@ -136,6 +136,19 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task DatasetsShow_Dataset_PrintsItsHashAndUploader()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", "/datasets/adult", 200, Canned.Dataset);
+
+        CliResult result = await Cli.RunAsync(platform, "datasets", "show", "adult");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"SHA-256\s+d5e1a7d5e1a7d5e1a7", result.Stdout);
+        Assert.Matches(@"By\s+alice", result.Stdout);
+    }
+
+    [Fact]
     public async Task DatasetsList_Datasets_PrintsTable()
     {
         await using var platform = await FakePlatform.StartAsync();

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Serverless.Cli.Commands;
 
-/// <summary><c>datasets upload|list</c>: training data uploaded over HTTP.</summary>
+/// <summary><c>datasets upload|show|list</c>: training data uploaded over HTTP.</summary>
 internal static class DatasetsCommands
 {
     /// <summary>The <c>datasets</c> command, its actions bound through <paramref name="runner"/>.</summary>
@@ -19,6 +19,14 @@ internal static class DatasetsCommands
             return ExitCodes.Success;
         });
 
+        var showName = new Argument<string>("name") { Description = "The dataset's name" };
+        var show = new Command("show", "Show a dataset's latest upload") { showName };
+        runner.SetAction(show, async (parseResult, context, cancellationToken) =>
+        {
+            context.Show(await context.Client.GetDatasetAsync(parseResult.GetRequiredValue(showName), cancellationToken), context.Renderer.Dataset);
+            return ExitCodes.Success;
+        });
+
         var list = new Command("list", "List the uploaded datasets");
         runner.SetAction(list, async (_, context, cancellationToken) =>
         {
@@ -26,6 +34,6 @@ internal static class DatasetsCommands
             return ExitCodes.Success;
         });
 
-        return new Command("datasets", "Datasets uploaded over HTTP") { upload, list };
+        return new Command("datasets", "Datasets uploaded over HTTP") { upload, show, list };
     }
 }

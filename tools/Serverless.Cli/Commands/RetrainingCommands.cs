@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text.Json;
 using Serverless.Cli.Api;
 using Serverless.Cli.Rendering;
 
@@ -30,7 +31,7 @@ internal static class RetrainingCommands
         {
             string model = parseResult.GetRequiredValue(name);
             var request = new RetrainRequest(parseResult.GetValue(data), parseResult.GetValue(candidate), parseResult.GetValue(reason));
-            System.Text.Json.JsonElement started;
+            JsonElement started;
             try
             {
                 started = await context.Client.StartRetrainingAsync(model, request, cancellationToken);

@@ -21,8 +21,9 @@ internal sealed class LineageRenderer(IAnsiConsole console)
         Fairness(candidate, champion);
         Gates(lineage.Get("gates"));
         Approval(lineage);
-        new Renderer(console).AliasHistory(lineage.Items("aliasHistory").ToList());
-        Events(lineage.Items("events").ToList());
+        var renderer = new Renderer(console);
+        renderer.AliasHistory(lineage.Items("aliasHistory").ToList());
+        renderer.Events(lineage.Items("events").ToList());
     }
 
     private void Origin(JsonElement lineage)
@@ -188,20 +189,6 @@ internal sealed class LineageRenderer(IAnsiConsole console)
             {
                 console.Write(new Text("- " + reason + Environment.NewLine));
             }
-        }
-    }
-
-    private void Events(List<JsonElement> events)
-    {
-        if (events.Count == 0)
-        {
-            return;
-        }
-
-        console.Write(Cells.Heading("Events"));
-        foreach (JsonElement e in events)
-        {
-            console.Write(new Text(JsonValues.Display(e) + Environment.NewLine));
         }
     }
 }

@@ -55,6 +55,7 @@ internal sealed class Renderer(IAnsiConsole console)
 
         console.Write(versions);
         AliasHistory(model.Items("aliasHistory").ToList());
+        Events(model.Items("events").ToList());
     }
 
     /// <summary>An alias history table (registry or lineage); nothing when there were no moves.</summary>
@@ -77,6 +78,24 @@ internal sealed class Renderer(IAnsiConsole console)
                 change.Text("version"),
                 change.Text("changedBy"),
                 change.Text("reason"));
+        }
+
+        console.Write(table);
+    }
+
+    /// <summary>A model's or version's events (such as an integrity failure); nothing when there were none.</summary>
+    public void Events(IReadOnlyList<JsonElement> events)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        console.Write(Cells.Heading("Events"));
+        var table = Cells.Table("At", "Version", "Kind", "Message");
+        foreach (JsonElement e in events)
+        {
+            Cells.Row(table, e.Time("at"), e.Text("version"), e.Text("kind"), e.Text("message"));
         }
 
         console.Write(table);
