@@ -27,6 +27,7 @@ internal sealed class GlobalOptions
     /// <summary><c>--as</c>.</summary>
     public Option<string?> Principal { get; } = new("--as")
     {
+        HelpName = "name",
         Description = "Who you are, sent as X-MS-CLIENT-PRINCIPAL-NAME where App Service authentication is not in front, such as locally (default: $MLOPS_PRINCIPAL)",
         Recursive = true,
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLOPS_PRINCIPAL"),
