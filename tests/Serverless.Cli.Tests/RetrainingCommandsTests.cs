@@ -93,6 +93,36 @@ public sealed class RetrainingCommandsTests
     }
 
     [Fact]
+    public async Task RetrainingsFollow_PlatformBrieflyUnavailable_KeepsFollowing()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.OnSequence("GET", StatusPath,
+            (503, """{"error":"Storage is not answering."}"""),
+            (503, """{"error":"Storage is not answering."}"""),
+            (200, Canned.Status("Completed", null, "promoted", null, ("promote", "succeeded"))));
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(3, platform.RequestsTo("GET", StatusPath).Count);
+        Assert.StartsWith("Storage is not answering. (still following;", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(result.Stderr.TrimEnd().Split(Environment.NewLine));
+    }
+
+    [Fact]
+    public async Task RetrainingsFollow_PlatformStaysUnavailable_GivesUpWithExit1()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 503, """{"error":"Storage is not answering."}""");
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(30, platform.RequestsTo("GET", StatusPath).Count);
+        Assert.EndsWith("Storage is not answering.", result.Stderr.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Retrain_FollowRejected_PrintsTheReasonAndExits3()
     {
         await using var platform = await FakePlatform.StartAsync();

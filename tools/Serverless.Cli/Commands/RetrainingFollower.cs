@@ -9,12 +9,16 @@ namespace Serverless.Cli.Commands;
 /// <summary>
 /// Follows a retraining: polls its status until it ends or waits for a reviewer, shows the steps as they go (a live
 /// table on a terminal, one line per step change otherwise, the final JSON under <c>--json</c>) and turns the result
-/// into an exit code.
+/// into an exit code. A platform that stops answering for a while (a restart) is waited for.
 /// </summary>
 internal sealed class RetrainingFollower(CliContext context)
 {
     // Right after a start the status may not be readable yet; a few polls of grace before a 404 counts.
     private const int NotFoundGracePolls = 10;
+
+    // The orchestration survives a restart of the platform, so following does too: this many failed polls in a row
+    // (unreachable or 5xx) before giving up.
+    private const int UnavailablePolls = 30;
 
     /// <summary>Follows the retraining; returns <see cref="ExitCodes"/>: promoted 0, rejected 3, failed or terminated 1, waiting for approval 4.</summary>
     /// <param name="model">The model's name.</param>
@@ -62,6 +66,7 @@ internal sealed class RetrainingFollower(CliContext context)
     private async Task<JsonElement> PollAsync(string model, string instanceId, bool justStarted, Action<JsonElement> onStatus, CancellationToken cancellationToken)
     {
         int notFound = 0;
+        int unavailable = 0;
         int awaiting = 0;
         while (true)
         {
@@ -75,7 +80,18 @@ internal sealed class RetrainingFollower(CliContext context)
                 await Task.Delay(context.PollInterval, cancellationToken);
                 continue;
             }
+            catch (Exception ex) when (ex is ApiUnreachableException or ApiException { IsClientError: false } && ++unavailable < UnavailablePolls)
+            {
+                if (unavailable == 1)
+                {
+                    await context.Error.WriteLineAsync($"{ex.Message} (still following; giving up after {UnavailablePolls} failed polls in a row)");
+                }
 
+                await Task.Delay(context.PollInterval, cancellationToken);
+                continue;
+            }
+
+            unavailable = 0;
             onStatus(status);
             // Waiting is only believed when two polls in a row see it, so an automatic approval passing through the
             // step is not mistaken for a wait on a reviewer.
