@@ -1,0 +1,17 @@
+namespace Serverless.Cli.Tests;
+
+/// <summary>Runs the CLI's entry point in-process, over real HTTP, with its output captured.</summary>
+internal static class Cli
+{
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exitCode = await CliApp.RunAsync(args, handler: null, stdout, stderr, pollInterval: TimeSpan.FromMilliseconds(20));
+        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>Runs against <paramref name="platform"/> (its URL as <c>--url</c>).</summary>
+    public static Task<CliResult> RunAsync(FakePlatform platform, params string[] args) =>
+        RunAsync([.. args, "--url", platform.Url.ToString()]);
+}
