@@ -40,7 +40,8 @@ public sealed class ModelEvaluator
     public EvaluationReport Evaluate(string onnxPath, TrainingTable holdout, string task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onnxPath);
-        using var session = new InferenceSession(onnxPath);
+        using var options = SessionOptions();
+        using var session = new InferenceSession(onnxPath, options);
         return Evaluate(session, holdout, task, cancellationToken);
     }
 
@@ -51,9 +52,13 @@ public sealed class ModelEvaluator
     public EvaluationReport Evaluate(byte[] onnx, TrainingTable holdout, string task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(onnx);
-        using var session = new InferenceSession(onnx);
+        using var options = SessionOptions();
+        using var session = new InferenceSession(onnx, options);
         return Evaluate(session, holdout, task, cancellationToken);
     }
+
+    // ML.NET's exported one-hot encoders make ONNX Runtime warn about a shape it then merges leniently; only errors matter here.
+    private static SessionOptions SessionOptions() => new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
 
     private static EvaluationReport Evaluate(InferenceSession session, TrainingTable holdout, string task, CancellationToken cancellationToken)
     {

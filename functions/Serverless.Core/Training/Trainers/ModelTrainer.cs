@@ -10,7 +10,8 @@ using Serverless.Core.Training.Specs;
 namespace Serverless.Core.Training.Trainers;
 
 /// <summary>
-/// Trains a spec's candidate with ML.NET and exports it to ONNX. Numeric features have missing values (NaN) replaced by
+/// Trains a spec's candidate with ML.NET and exports it to ONNX. The table's numeric and categorical columns are the
+/// features (a protected attribute kept out of the features is only among its groups, which training ignores). Numeric features have missing values (NaN) replaced by
 /// the training mean and categorical ones are one-hot encoded inside the model (a missing value, the empty string, is a
 /// category of its own; a category unseen in training encodes as all zeros), so the exported graph takes the raw
 /// feature columns only: no label, no excluded protected attribute. Its outputs: binary <c>PredictedLabel.output</c>
