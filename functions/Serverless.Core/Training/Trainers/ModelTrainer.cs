@@ -11,13 +11,13 @@ namespace Serverless.Core.Training.Trainers;
 
 /// <summary>
 /// Trains a spec's candidate with ML.NET and exports it to ONNX. The table's numeric and categorical columns are the
-/// features (a protected attribute kept out of the features is only among its groups, which training ignores). Numeric features have missing values (NaN) replaced by
-/// the training mean and categorical ones are one-hot encoded inside the model (a missing value, the empty string, is a
-/// category of its own; a category unseen in training encodes as all zeros), so the exported graph takes the raw
-/// feature columns only: no label, no excluded protected attribute. Its outputs: binary <c>PredictedLabel.output</c>
-/// (bool), <c>Score.output</c> and <c>Probability.output</c> (float, the positive class); multiclass
-/// <c>PredictedLabel.output</c> (the class index plus one) and <c>Score.output</c> (float [N, classes], in the
-/// table's class order); regression <c>Score.output</c>.
+/// features (a protected attribute kept out of the features is only among its groups, which training ignores).
+/// Numeric features have missing values (NaN) replaced by the training mean and categorical ones are one-hot encoded
+/// inside the model (a missing value, the empty string, is a category of its own; a category unseen in training
+/// encodes as all zeros), so the exported graph takes the raw feature columns only: no label, no excluded protected
+/// attribute. Its outputs: binary <c>PredictedLabel.output</c> (bool), <c>Score.output</c> and
+/// <c>Probability.output</c> (float, the positive class); multiclass <c>PredictedLabel.output</c> (the class index
+/// plus one) and <c>Score.output</c> (float [N, classes], in the table's class order); regression <c>Score.output</c>.
 /// </summary>
 public sealed class ModelTrainer
 {
