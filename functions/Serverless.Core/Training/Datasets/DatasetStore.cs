@@ -127,15 +127,15 @@ public sealed class DatasetStore
             return await FromSnapshotEntityAsync(existing.Value!, cancellationToken);
         }
 
-        if (blob.BlobContainerName != _container.Name || blob.Name != BlobName(staged.Sha256, format))
-        {
-            await UploadOnceAsync(BlobName(staged.Sha256, format), staged, cancellationToken);
-        }
-
         TabularRead read;
         await using (var file = staged.OpenRead())
         {
             read = await TabularReader.ReadAsync(file, format, spec, cancellationToken);
+        }
+
+        if (blob.BlobContainerName != _container.Name || blob.Name != BlobName(staged.Sha256, format))
+        {
+            await UploadOnceAsync(BlobName(staged.Sha256, format), staged, cancellationToken);
         }
 
         var snapshot = new DatasetSnapshot(
