@@ -119,7 +119,8 @@ public sealed class DatasetStore
         source ??= ModelSpecDefaults.Source(spec)!;
         await EnsureProvisionedAsync(cancellationToken);
         var (blob, format) = await ResolveAsync(spec, source, cancellationToken);
-        using var staged = await StageAsync(blob, source, cancellationToken);
+        using var staged = await StageAsync(
+            blob, source, $"There is no blob '{ModelRegistry.Shorten(source)}' in the app's storage account (AppStorage): upload the data there, or fix the spec's data.source.", cancellationToken);
         string key = ReadingKey(spec, source);
         var existing = await _table.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition(staged.Sha256), key, cancellationToken: cancellationToken);
         if (existing.HasValue)
@@ -167,7 +168,8 @@ public sealed class DatasetStore
         ArgumentNullException.ThrowIfNull(spec);
         await EnsureProvisionedAsync(cancellationToken);
         var blob = _container.GetBlobClient(BlobName(snapshot.Id, snapshot.Format));
-        using var staged = await StageAsync(blob, $"{_container.Name}/{blob.Name}", cancellationToken);
+        using var staged = await StageAsync(
+            blob, $"{_container.Name}/{blob.Name}", $"Snapshot {snapshot.Id}'s stored copy ({_container.Name}/{blob.Name}) is gone: take a new snapshot.", cancellationToken);
         if (staged.Sha256 != snapshot.Id)
         {
             throw new TrainingDataException($"Snapshot {snapshot.Id}'s stored bytes have SHA-256 {staged.Sha256}: they changed after the snapshot was taken. Take a new snapshot.");
@@ -221,7 +223,7 @@ public sealed class DatasetStore
         return (_blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]), format);
     }
 
-    private async Task<StagedData> StageAsync(BlobClient blob, string source, CancellationToken cancellationToken)
+    private async Task<StagedData> StageAsync(BlobClient blob, string source, string missing, CancellationToken cancellationToken)
     {
         BlobDownloadStreamingResult download;
         try
@@ -230,7 +232,7 @@ public sealed class DatasetStore
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            throw new TrainingDataException($"There is no blob '{ModelRegistry.Shorten(source)}' in the app's storage account (AppStorage): upload the data there, or fix the spec's data.source.", ex);
+            throw new TrainingDataException(missing, ex);
         }
 
         using (download)

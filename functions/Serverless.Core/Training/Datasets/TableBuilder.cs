@@ -63,8 +63,10 @@ internal sealed class TableBuilder
     public int RowsRead => _read;
 
     /// <summary>Names the data's columns, in order; every column the spec uses must be among them.</summary>
+    /// <param name="columns">The columns.</param>
+    /// <param name="fromHeaderLine">Whether the names were read from a CSV's first line (which may have been data).</param>
     /// <exception cref="TrainingDataException">A column the spec uses is not in the data; the message lists the data's columns.</exception>
-    public void Bind(IReadOnlyList<string> columns)
+    public void Bind(IReadOnlyList<string> columns, bool fromHeaderLine)
     {
         _columnCount = columns.Count;
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -91,7 +93,7 @@ internal sealed class TableBuilder
             string has = string.Join(", ", columns.Take(100).Select(c => $"'{ModelRegistry.Shorten(c)}'")) + (columns.Count > 100 ? $" and {columns.Count - 100} more" : string.Empty);
             throw new TrainingDataException(
                 $"The data has no column {string.Join(", ", lacking)}. Its {columns.Count} column(s): {has}."
-                + (_spec.Data?.HasHeader == false ? string.Empty : " If the file has no header line, set data.hasHeader to false and name the columns in data.columns."));
+                + (fromHeaderLine ? " If the file has no header line, set data.hasHeader to false and name the columns in data.columns." : string.Empty));
         }
     }
 

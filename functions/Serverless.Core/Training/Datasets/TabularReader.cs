@@ -50,7 +50,7 @@ internal static class TabularReader
         var columns = spec.Data?.Columns?.Select(c => c.Trim()).ToList();
         if (!header && columns is not null)
         {
-            builder.Bind(columns);
+            builder.Bind(columns, fromHeaderLine: false);
         }
 
         bool first = true;
@@ -58,7 +58,7 @@ internal static class TabularReader
         {
             if (first && header)
             {
-                builder.Bind(columns ?? record.Select(c => c.Trim()).ToList());
+                builder.Bind(columns ?? record.Select(c => c.Trim()).ToList(), fromHeaderLine: columns is null);
             }
             else
             {
@@ -119,7 +119,7 @@ internal static class TabularReader
         }
 
         var columns = result.Schema.Fields.Select(f => f.Name).ToList();
-        builder.Bind(columns);
+        builder.Bind(columns, fromHeaderLine: false);
         var cells = new string?[columns.Count];
         foreach (var row in result.Data)
         {

@@ -111,6 +111,14 @@ public sealed class TabularReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_FirstLineIsData_SuggestsNamingTheColumns()
+    {
+        string message = await FailAsync("1,red,a,yes\n2,blue,b,no\n", TestSpecs.Small());
+
+        Assert.EndsWith("If the file has no header line, set data.hasHeader to false and name the columns in data.columns.", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_NoPositiveRow_SaysThePositiveValueNeverOccurs()
     {
         string message = await FailAsync("x,color,group,y\n1,r,a,Yes\n2,g,b,no\n3,g,b,no\n", TestSpecs.Small());
