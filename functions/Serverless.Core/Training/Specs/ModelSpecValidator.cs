@@ -73,9 +73,9 @@ public static class ModelSpecValidator
         }
 
         var columns = ValidateColumns(data.Columns, errors);
-        if (data.Separator is not null && (data.Separator.Length != 1 || data.Separator is "\"" or "\r" or "\n"))
+        if (data.Separator is not null && (data.Separator.Length != 1 || !char.IsAscii(data.Separator[0]) || data.Separator is "\"" or "\r" or "\n"))
         {
-            errors.Add(new("data.separator", $"'{Quote(data.Separator)}' is not a separator: give exactly one character, such as \",\", \";\" or \"\\t\" (not a quote or a line break)."));
+            errors.Add(new("data.separator", $"'{Quote(data.Separator)}' is not a separator: give exactly one ASCII character, such as \",\", \";\" or \"\\t\" (not a quote or a line break)."));
         }
 
         var features = ValidateFeatures(data.Features, columns, errors);
@@ -135,7 +135,7 @@ public static class ModelSpecValidator
 
     private static HashSet<string>? ValidateColumns(IReadOnlyList<string>? columns, List<SpecError> errors)
     {
-        if (columns is null)
+        if (columns is null || columns.Count == 0)
         {
             return null;
         }

@@ -22,9 +22,12 @@ public sealed class ModelSpecValidatorTests
         { "parquet dataset", Adult with { Data = AdultData with { Source = null, Dataset = "adult", Format = "parquet" } }, "data.format", "Uploaded datasets are CSV" },
         { "unknown format", Adult with { Data = AdultData with { Format = "xlsx" } }, "data.format", "'xlsx' is not a format" },
         { "no header, no columns", Adult with { Data = AdultData with { Columns = null } }, "data.columns", "Required when data.hasHeader is false" },
+        { "no header, empty columns", Adult with { Data = AdultData with { Columns = [] } }, "data.columns", "Required when data.hasHeader is false" },
         { "empty column name", Adult with { Data = AdultData with { Columns = [.. TestSpecs.AdultColumns, " "] } }, "data.columns[15]", "must not be empty" },
         { "duplicate column", Adult with { Data = AdultData with { Columns = [.. TestSpecs.AdultColumns, "age"] } }, "data.columns[15]", "listed twice" },
-        { "long separator", Adult with { Data = AdultData with { Separator = ";;" } }, "data.separator", "exactly one character" },
+        { "long separator", Adult with { Data = AdultData with { Separator = ";;" } }, "data.separator", "exactly one ASCII character" },
+        { "non-ASCII separator", Adult with { Data = AdultData with { Separator = "§" } }, "data.separator", "exactly one ASCII character" },
+        { "quote separator", Adult with { Data = AdultData with { Separator = "\"" } }, "data.separator", "not a quote" },
         { "no features", Adult with { Data = AdultData with { Features = [] } }, "data.features", "at least one feature" },
         { "feature without name", Adult with { Data = AdultData with { Features = [new FeatureSpec(null, "numeric")] } }, "data.features[0].name", "Required" },
         { "duplicate feature", Adult with { Data = AdultData with { Features = [.. AdultData.Features!, new FeatureSpec("age", "numeric")] } }, "data.features[13].name", "listed twice" },
@@ -80,11 +83,13 @@ public sealed class ModelSpecValidatorTests
 
     [Theory]
     [MemberData(nameof(Broken))]
-    public void Validate_BrokenSpec_NamesTheField(string why, ModelSpec spec, string field, string message)
+    public void Validate_BrokenSpec_ReturnsOneErrorNamingTheField(string why, ModelSpec spec, string field, string message)
     {
         var errors = ModelSpecValidator.Validate(spec);
 
-        var error = Assert.Single(errors, e => e.Field == field);
+        // Exactly one error: a mistake is reported once, at its own field, without knock-on errors elsewhere.
+        var error = Assert.Single(errors);
+        Assert.Equal(field, error.Field);
         Assert.True(error.Message.Contains(message, StringComparison.Ordinal), $"{why}: '{error.Message}' does not say '{message}'.");
     }
 
