@@ -47,7 +47,7 @@ internal static class TabularReader
     private static void ReadCsv(Stream data, ModelSpec spec, TableBuilder builder, CancellationToken cancellationToken)
     {
         bool header = ModelSpecDefaults.HasHeader(spec);
-        var columns = spec.Data?.Columns?.Select(c => c.Trim()).ToList();
+        var columns = spec.Data?.Columns is { Count: > 0 } named ? named.Select(c => c.Trim()).ToList() : null;
         if (!header && columns is not null)
         {
             builder.Bind(columns, fromHeaderLine: false);

@@ -145,6 +145,17 @@ public sealed class DatasetStoreTests
     }
 
     [Fact]
+    public async Task SnapshotAsync_ConcurrentSnapshots_AllReturnTheOneRecorded()
+    {
+        var fixture = await CreateAsync();
+        string source = await fixture.PutBlobAsync(Encoding.UTF8.GetBytes(SmallCsv));
+
+        var snapshots = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => fixture.Store.SnapshotAsync(SmallFrom(source), null, CancellationToken.None)));
+
+        Assert.Single(snapshots.Select(s => JsonSerializer.Serialize(s)).Distinct());
+    }
+
+    [Fact]
     public async Task SnapshotAsync_SameBytesFromAnUploadAndABlob_SameId()
     {
         var fixture = await CreateAsync();
