@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
 using Serverless.Core.SelfChecks;
 using Serverless.Core.Serving;

@@ -72,10 +72,10 @@ internal static class RetrainingBenchmark
         var baseline = new List<Dictionary<string, double>>();
         await using (var services = Services(host.Storage))
         {
-            var activities = services.GetRequiredService<RetrainingActivities>();
+            var steps = services.GetRequiredService<RetrainingActivities>();
             for (int i = 0; i < Runs; i++)
             {
-                baseline.Add(await RunInProcessAsync(activities, inProcessModel, $"bench-inproc-{suffix}-{i}"));
+                baseline.Add(await RunInProcessAsync(steps, inProcessModel, $"bench-inproc-{suffix}-{i}"));
             }
         }
 

@@ -1,11 +1,12 @@
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
 using Serverless.Core.Training.Datasets;
+using Serverless.Core.Training.Specs;
 
 namespace Serverless.Core.Lineage;
 
 /// <summary>Puts a version's lineage together from the registry, the retraining line's review and the data snapshot.</summary>
-public sealed class LineageService(ModelRegistry registry, RetrainingRunStore runs, DatasetStore datasets)
+public sealed class LineageService(ModelRegistry registry, RetrainingRunStore runs, SpecStore specs, DatasetStore datasets)
 {
     /// <summary>The whole chain for one version.</summary>
     /// <exception cref="ModelNotFoundException">No such model or version.</exception>
@@ -16,7 +17,9 @@ public sealed class LineageService(ModelRegistry registry, RetrainingRunStore ru
             ?? throw new ModelNotFoundException($"Model '{model}' has no version {version}.");
         var review = await runs.GetReviewAsync(model, version, cancellationToken);
         var training = registration.Metadata.Training ?? review?.Training;
-        var dataset = training is null ? null : await datasets.FindSnapshotAsync(training.DatasetId, cancellationToken);
+        var dataset = training is null
+            ? null
+            : await datasets.FindSnapshotAsync(training.DatasetId, (await specs.GetAsync(model, training.SpecVersion, cancellationToken)).Spec, training.DatasetSource, cancellationToken);
         return new VersionLineage(
             model,
             version,

@@ -56,7 +56,7 @@ public sealed class AdultRetrainingTests(LocalRuntimeFixture fixture, ITestOutpu
         TrainingTable test;
         await using (var file = File.OpenRead(Path.Combine(RepositoryPaths.Shared!, "data/adult/adult-test.csv")))
         {
-            test = TabularReader.Read(file, "csv", modelSpec).Table;
+            test = (await TabularReader.ReadAsync(file, "csv", modelSpec, CancellationToken.None)).Table;
         }
 
         var report = new ModelEvaluator().Evaluate(path, test, ModelTasks.Binary, CancellationToken.None);

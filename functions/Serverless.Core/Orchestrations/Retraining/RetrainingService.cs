@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Core.Registry;
 using Serverless.Core.Training.Specs;
@@ -41,7 +42,7 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
             startedBy,
             trigger,
             request.Reason,
-            ModelSpecDefaults.ManualApproval(spec.Spec) ? ModelSpecDefaults.ApprovalTimeout(spec.Spec) : null);
+            ModelSpecDefaults.ApprovalMode(spec.Spec) == ApprovalModes.Manual ? ModelSpecDefaults.ApprovalTimeout(spec.Spec) : null);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -62,7 +63,9 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
     {
         ArgumentNullException.ThrowIfNull(client);
         var run = await runs.GetAsync(model, instanceId, cancellationToken);
-        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
+
+        // The custom status travels only with inputs and outputs.
+        var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         var progress = instance?.SerializedCustomStatus is { Length: > 0 } ? instance.ReadCustomStatusAs<RetrainingProgress>() : null;
         string runtime = instance?.RuntimeStatus.ToString() ?? "Pending";
         string? outcome = progress?.Outcome ?? run.Outcome ?? (instance?.RuntimeStatus switch

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Lineage;
 using Serverless.Core.Registry;
@@ -19,6 +20,7 @@ public static class RetrainingServiceCollectionExtensions
     public static IServiceCollection AddRetraining(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrainingOptions>().Bind(configuration.GetSection(TrainingOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>());
         services.AddOptions<RetrainingOptions>().Bind(configuration.GetSection(RetrainingOptions.SectionName));
         services.AddSingleton<SpecStore>();
         services.AddSingleton<DatasetStore>();

@@ -135,7 +135,8 @@ public static class RetrainingWorkflow
             // The HTTP edge refuses a self-approval; an event raised around it is ignored here too.
             if (!string.Equals(decision.Result.By, input.StartedBy, StringComparison.OrdinalIgnoreCase))
             {
-                await cancelTimer.CancelAsync();
+                // Synchronously: CancelAsync would resume this orchestrator off its own dispatcher, after the episode ended.
+                cancelTimer.Cancel();
                 return decision.Result;
             }
         }

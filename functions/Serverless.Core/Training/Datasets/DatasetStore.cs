@@ -158,6 +158,15 @@ public sealed class DatasetStore
         }
     }
 
+    /// <summary>The snapshot of dataset <paramref name="id"/> as <paramref name="spec"/> read it from <paramref name="source"/>, or null when none was taken.</summary>
+    public async Task<DatasetSnapshot?> FindSnapshotAsync(string id, ModelSpec spec, string source, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        await EnsureProvisionedAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(SnapshotPartition(id), ReadingKey(spec, source), cancellationToken: cancellationToken);
+        return row.HasValue ? await FromSnapshotEntityAsync(row.Value!, cancellationToken) : null;
+    }
+
     /// <summary>Reads a snapshot's stored bytes through <paramref name="spec"/> again: the same table the snapshot described.</summary>
     /// <exception cref="TrainingDataException">
     /// The snapshot's bytes are gone or changed, or <paramref name="spec"/> reads them differently from the spec the snapshot was taken with.

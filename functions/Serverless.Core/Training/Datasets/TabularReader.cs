@@ -7,7 +7,7 @@ using Serverless.Core.Training.Specs;
 namespace Serverless.Core.Training.Datasets;
 
 /// <summary>Reads CSV (CsvHelper) or Parquet (Parquet.Net) into a <see cref="TrainingTable"/> as a spec says.</summary>
-internal static class TabularReader
+public static class TabularReader
 {
     /// <summary>Reads <paramref name="data"/>, in <paramref name="format"/>, through <paramref name="spec"/>.</summary>
     /// <exception cref="TrainingDataException">The data cannot be read, or cannot be trained on as the spec reads it; the message says what and where.</exception>
