@@ -61,6 +61,7 @@ public sealed class RetrainingRecoveryTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(8));
         await azurite.StartAgainAsync();
         var status = await runtime.Client.WaitForOutcomeAsync(model, id, TimeSpan.FromMinutes(3));
+        output.WriteLine(status.ToString());
 
         Assert.Equal("promoted", status.GetProperty("outcome").GetString());
         var info = (await runtime.Client.SendJsonAsync(HttpMethod.Get, $"/models/{model}")).Body;

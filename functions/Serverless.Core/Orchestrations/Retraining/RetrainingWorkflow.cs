@@ -47,7 +47,7 @@ public static class RetrainingWorkflow
         backoffCoefficient: 2,
         maxRetryInterval: TimeSpan.FromSeconds(30))
     {
-        HandleFailure = TransientFailures.IsTransient,
+        HandleFailure = ActivityFailures.IsTransient,
     });
 
     /// <summary>Runs the orchestration.</summary>
@@ -114,7 +114,7 @@ public static class RetrainingWorkflow
         }
         catch (TaskFailedException ex)
         {
-            string reason = ex.FailureDetails.ErrorMessage;
+            string reason = ActivityFailures.Message(ex.FailureDetails);
             progress.End("failed", reason);
             return await FinishAsync(context, progress, run, RetrainingOutcomes.Failed, reason);
         }
