@@ -42,11 +42,11 @@ const string SingleRowInfer =
     """{"inputs": [{"name": "income", "shape": [1, 1], "datatype": "FP32", "data": [85]}, {"name": "debt_ratio", "shape": [1, 1], "datatype": "FP32", "data": [0.2]}, {"name": "years_employed", "shape": [1, 1], "datatype": "FP32", "data": [6]}, {"name": "late_payments", "shape": [1, 1], "datatype": "FP32", "data": [0]}], "outputs": [{"name": "PredictedLabel.output"}, {"name": "Probability.output"}]}""";
 const string SingleRowPredict = """{"rows": [{"income": 85, "debt_ratio": 0.2, "years_employed": 6, "late_payments": 0}]}""";
 
-var demo = DemoClassifier.Train();
+byte[] model = BenchmarkModel.Train();
 Line(string.Create(CultureInfo.InvariantCulture, $"# Serving benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
 Line();
 Line(string.Create(CultureInfo.InvariantCulture,
-    $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; wrk shares the cores with the server. Model: the demo classifier ({demo.Onnx.Length} bytes ONNX, 4 FP32 inputs), one row per request; {seconds} s per measurement."));
+    $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; wrk shares the cores with the server. Model: a linear classifier of the demo applications ({model.Length} bytes ONNX, 4 FP32 inputs), one row per request; {seconds} s per measurement."));
 Line();
 
 // (a) in process; then (b) and (c) on the same model and single-row request, measured in turns (every target at every
@@ -55,16 +55,16 @@ Line();
 const int Rounds = 3;
 var results = new List<LatencySummary>
 {
-    InProcessBenchmark.Run(demo.Onnx, 1, seconds),
-    InProcessBenchmark.Run(demo.Onnx, Environment.ProcessorCount, seconds),
+    InProcessBenchmark.Run(model, 1, seconds),
+    InProcessBenchmark.Run(model, Environment.ProcessorCount, seconds),
 };
-var handWritten = await HandWrittenServer.StartAsync(demo.Onnx);
+var handWritten = await HandWrittenServer.StartAsync(model);
 string handUrl = handWritten.Urls.First() + "/v2/models/demo/infer";
 
 var registryModels = new List<string>();
 await using (var runtime = await StartHostAsync(new Dictionary<string, string>()))
 {
-    await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, "bench-demo", demo.Onnx, null, CancellationToken.None);
+    await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, "bench-demo", model, null, CancellationToken.None);
     (string Name, string Url, string Body)[] targets =
     [
         ("Hand-written ASP.NET Core endpoint", handUrl, SingleRowInfer),
@@ -121,7 +121,7 @@ await using (var runtime = await StartHostAsync(new Dictionary<string, string>()
     for (int i = 0; i < modelCount; i++)
     {
         string name = $"bench-zipf-{i:D4}";
-        await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, name, ModelVariants.Create(demo.Onnx, i), null, CancellationToken.None);
+        await RegistryRequests.RegisterAndPromoteAsync(runtime.Client, name, ModelVariants.Create(model, i), null, CancellationToken.None);
         registryModels.Add(name);
     }
 

@@ -30,6 +30,10 @@ internal sealed class SessionFactory
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+
+            // ML.NET's exported graphs draw a shape-merge warning on every load, which says nothing an operator can act on;
+            // a model that cannot load still fails with its error.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");
         sessionOptions.AddSessionConfigEntry("session.use_device_allocator_for_initializers", "1");
