@@ -55,9 +55,11 @@ public sealed partial class EndToEndTests(LocalRuntimeFixture fixture) : IClassF
         CliResult result = await RunAsync("specs", "put", model, file);
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("  task: 'x' is not a task", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("  data.features: ", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("  data.label: ", result.Stderr, StringComparison.Ordinal);
+        string[] lines = result.Stderr.TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("The spec has 2 errors:", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("  task: 'x' is not a task", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("  data: ", lines[2], StringComparison.Ordinal);
         Assert.Empty(result.Stdout);
     }
 
