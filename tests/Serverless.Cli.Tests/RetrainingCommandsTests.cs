@@ -52,6 +52,7 @@ public sealed class RetrainingCommandsTests
             [
                 $"A retraining of model 'loan-approval' is already running: '{Id}'. Wait for it to end, or terminate it (POST /models/loan-approval/retrainings/{Id}/terminate).",
                 $"Follow it with: mlops retrainings follow loan-approval {Id}",
+                $"or stop it with: mlops terminate loan-approval {Id} --reason \"...\"",
             ],
             result.Stderr.TrimEnd().Split(Environment.NewLine));
         Assert.Single(platform.Requests);
