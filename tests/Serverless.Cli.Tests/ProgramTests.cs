@@ -32,6 +32,6 @@ public sealed class ProgramTests
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal("env-key", request.Header("x-functions-key"));
         Assert.Equal("env-user", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
-        Assert.Contains("production=3, staging=4", await stdout, StringComparison.Ordinal);
+        Assert.Contains("production=2", await stdout, StringComparison.Ordinal);
     }
 }

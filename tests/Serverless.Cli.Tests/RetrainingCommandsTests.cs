@@ -4,35 +4,36 @@ namespace Serverless.Cli.Tests;
 
 public sealed class RetrainingCommandsTests
 {
-    private const string StatusPath = "/models/churn/retrainings/run-1";
+    private const string Id = "retrain-loan-approval-20261127T104218-7048d733";
+    private const string StatusPath = "/models/loan-approval/retrainings/" + Id;
 
     [Fact]
     public async Task Retrain_Options_PostsThemAndSaysHowToFollow()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/models/churn/retrain", 202, Canned.Started);
+        platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
 
         CliResult result = await Cli.RunAsync(
-            platform, "retrain", "churn", "--data", "dataset:churn-2026-11", "--candidate-version", "7", "--reason", "new data", "--as", "alice");
+            platform, "retrain", "loan-approval", "--data", "dataset:loan-applications", "--candidate-version", "7", "--reason", "new data", "--as", "alice");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal("alice", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
         using JsonDocument body = JsonDocument.Parse(request.Body);
-        Assert.Equal("dataset:churn-2026-11", body.RootElement.GetProperty("data").GetString());
+        Assert.Equal("dataset:loan-applications", body.RootElement.GetProperty("data").GetString());
         Assert.Equal(7, body.RootElement.GetProperty("candidateVersion").GetInt32());
         Assert.Equal("new data", body.RootElement.GetProperty("reason").GetString());
-        Assert.Contains("Started retraining run-1 of churn.", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("mlops retrainings follow churn run-1", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Started retraining retrain-loan-approval-20261127T104218-7048d733 of loan-approval.", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("mlops retrainings follow loan-approval retrain-loan-approval-20261127T104218-7048d733", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Retrain_NoOptions_PostsAnEmptyObject()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/models/churn/retrain", 202, Canned.Started);
+        platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
 
-        CliResult result = await Cli.RunAsync(platform, "retrain", "churn");
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal("{}", Assert.Single(platform.Requests).Body);
@@ -42,13 +43,17 @@ public sealed class RetrainingCommandsTests
     public async Task Retrain_AlreadyRunning_PrintsTheApiErrorAndTheRunningIdAndExits2()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/models/churn/retrain", 409, """{"error":"A retraining of 'churn' is already running: run-0.","instanceId":"run-0"}""");
+        platform.On("POST", "/models/loan-approval/retrain", 409, Canned.Conflict);
 
-        CliResult result = await Cli.RunAsync(platform, "retrain", "churn", "--follow");
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
-            ["A retraining of 'churn' is already running: run-0.", "Follow it with: mlops retrainings follow churn run-0"],
+            [
+                $"A retraining of model 'loan-approval' is already running: '{Id}'. Wait for it to end, or terminate it (POST /models/loan-approval/retrainings/{Id}/terminate).",
+                $"Follow it with: mlops retrainings follow loan-approval {Id}",
+                $"or stop it with: mlops terminate loan-approval {Id} --reason \"...\"",
+            ],
             result.Stderr.TrimEnd().Split(Environment.NewLine));
         Assert.Single(platform.Requests);
     }
@@ -57,7 +62,7 @@ public sealed class RetrainingCommandsTests
     public async Task Retrain_FollowUntilPromoted_PollsEachStepAndExits0()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/models/churn/retrain", 202, Canned.Started);
+        platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
         platform.On("GET", StatusPath, 200,
             Canned.Status("Pending", null, null, null),
             Canned.Status("Running", "train", null, null, ("snapshot", "succeeded"), ("train", "")),
@@ -65,7 +70,7 @@ public sealed class RetrainingCommandsTests
             Canned.Status("Completed", null, "promoted", null,
                 ("snapshot", "succeeded"), ("train", "succeeded"), ("evaluate", "succeeded"), ("gates", "succeeded"), ("approval", "approved"), ("promote", "succeeded")));
 
-        CliResult result = await Cli.RunAsync(platform, "retrain", "churn", "--follow");
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(4, platform.RequestsTo("GET", StatusPath).Count);
@@ -73,7 +78,7 @@ public sealed class RetrainingCommandsTests
         Assert.Contains("train     running", output, StringComparison.Ordinal);
         Assert.Contains("train     succeeded (2.0 s): train detail", output, StringComparison.Ordinal);
         Assert.Contains("promote   succeeded", output, StringComparison.Ordinal);
-        Assert.Contains("Promoted: churn version 5 is in production.", output, StringComparison.Ordinal);
+        Assert.Contains("Promoted: loan-approval version 5 is in production.", output, StringComparison.Ordinal);
         Assert.Empty(result.Stderr);
     }
 
@@ -81,12 +86,12 @@ public sealed class RetrainingCommandsTests
     public async Task Retrain_FollowStatusNotReadableYet_WaitsForIt()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/models/churn/retrain", 202, Canned.Started);
+        platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
         platform.OnSequence("GET", StatusPath,
-            (404, """{"error":"No retraining 'run-1' of 'churn'."}"""),
+            (404, """{"error":"No retraining 'retrain-loan-approval-20261127T104218-7048d733' of 'loan-approval'."}"""),
             (200, Canned.Status("Completed", null, "promoted", null, ("promote", "succeeded"))));
 
-        CliResult result = await Cli.RunAsync(platform, "retrain", "churn", "--follow");
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(2, platform.RequestsTo("GET", StatusPath).Count);
@@ -101,7 +106,7 @@ public sealed class RetrainingCommandsTests
             (503, """{"error":"Storage is not answering."}"""),
             (200, Canned.Status("Completed", null, "promoted", null, ("promote", "succeeded"))));
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(3, platform.RequestsTo("GET", StatusPath).Count);
@@ -115,7 +120,7 @@ public sealed class RetrainingCommandsTests
         await using var platform = await FakePlatform.StartAsync();
         platform.On("GET", StatusPath, 503, """{"error":"Storage is not answering."}""");
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(30, platform.RequestsTo("GET", StatusPath).Count);
@@ -126,11 +131,11 @@ public sealed class RetrainingCommandsTests
     public async Task Retrain_FollowRejected_PrintsTheReasonAndExits3()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/models/churn/retrain", 202, Canned.Started);
+        platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
         platform.On("GET", StatusPath, 200,
             Canned.Status("Completed", null, "rejected", "auc 0.71 < 0.85", ("snapshot", "succeeded"), ("train", "succeeded"), ("evaluate", "succeeded"), ("gates", "rejected")));
 
-        CliResult result = await Cli.RunAsync(platform, "retrain", "churn", "--follow");
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow");
 
         Assert.Equal(3, result.ExitCode);
         Assert.Contains("Rejected: auc 0.71 < 0.85", result.Stdout, StringComparison.Ordinal);
@@ -145,7 +150,7 @@ public sealed class RetrainingCommandsTests
         platform.On("GET", StatusPath, 200,
             Canned.Status(runtimeStatus, null, outcome, "column 'income' is not in the data", ("snapshot", "failed")));
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains(expected, result.Stdout, StringComparison.Ordinal);
@@ -158,13 +163,13 @@ public sealed class RetrainingCommandsTests
         platform.On("GET", StatusPath, 200,
             Canned.Status("Running", "approval", null, null, ("snapshot", "succeeded"), ("train", "succeeded"), ("evaluate", "succeeded"), ("gates", "succeeded"), ("approval", "")));
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("approval  waiting", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("someone other than alice decides", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("mlops approve churn run-1 --reason", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("mlops reject churn run-1 --reason", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("mlops approve loan-approval retrain-loan-approval-20261127T104218-7048d733 --reason", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("mlops reject loan-approval retrain-loan-approval-20261127T104218-7048d733 --reason", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -176,7 +181,7 @@ public sealed class RetrainingCommandsTests
             Canned.Status("Running", "promote", null, null, ("gates", "succeeded"), ("approval", "approved"), ("promote", "")),
             Canned.Status("Completed", null, "promoted", null, ("gates", "succeeded"), ("approval", "approved"), ("promote", "succeeded")));
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(0, result.ExitCode);
     }
@@ -188,7 +193,7 @@ public sealed class RetrainingCommandsTests
         string final = Canned.Status("Completed", null, "promoted", null, ("promote", "succeeded"));
         platform.On("GET", StatusPath, 200, Canned.Status("Running", "train", null, null, ("train", "")), final);
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1", "--json");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733", "--json");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(final, result.Stdout.TrimEnd());
@@ -198,25 +203,26 @@ public sealed class RetrainingCommandsTests
     public async Task RetrainingsFollow_UnknownInstance_PrintsTheApiErrorAndExits2()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("GET", StatusPath, 404, """{"error":"No retraining 'run-1' of 'churn'."}""");
+        platform.On("GET", StatusPath, 404, """{"error":"No retraining 'retrain-loan-approval-20261127T104218-7048d733' of 'loan-approval'."}""");
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Single(platform.Requests);
-        Assert.Equal("No retraining 'run-1' of 'churn'.", result.Stderr.TrimEnd());
+        Assert.Equal("No retraining 'retrain-loan-approval-20261127T104218-7048d733' of 'loan-approval'.", result.Stderr.TrimEnd());
     }
 
     [Fact]
     public async Task RetrainingsList_Retrainings_PrintsTable()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("GET", "/models/churn/retrainings", 200, Canned.Retrainings);
+        platform.On("GET", "/models/loan-approval/retrainings", 200, Canned.Retrainings);
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "list", "churn");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "list", "loan-approval");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"run-1\s*│\s*http\s*│\s*alice\s*│\s*2026-11-27 10:00:00Z\s*│\s*Completed\s*│\s*promoted", result.Stdout);
+        Assert.Matches(@"retrain-loan-approval-20261127T104012-44b67cf2\s*│\s*http\s*│\s*alice\s*│\s*2026-11-27 10:40:12Z\s*│\s*│\s*2\s*│\s*Completed\s*│\s*2\s*│\s*promoted\s*│\s*2026-11-27 10:41:59Z", result.Stdout);
+        Assert.Matches(@"retrain-loan-approval-20261127T103410-1949fecc\s*│\s*http\s*│\s*anonymous\s*│\s*2026-11-27 10:34:10Z\s*│\s*first run of tools/run\s*│\s*1\s*│", result.Stdout);
     }
 
     [Fact]
@@ -226,7 +232,7 @@ public sealed class RetrainingCommandsTests
         platform.On("GET", StatusPath, 200,
             Canned.Status("Completed", null, "rejected", "disparate impact 0.36 < 0.8", ("snapshot", "succeeded"), ("gates", "rejected")));
 
-        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "churn", "run-1");
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "loan-approval", "retrain-loan-approval-20261127T104218-7048d733");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(@"gates\s*│\s*rejected\s*│\s*10:00:01Z\s*│\s*2\.0 s\s*│\s*gates detail", result.Stdout);
@@ -234,35 +240,103 @@ public sealed class RetrainingCommandsTests
         Assert.Matches(@"Candidate version\s+5", result.Stdout);
     }
 
-    [Theory]
-    [InlineData("approve", "approved", "Approved")]
-    [InlineData("reject", "rejected", "Rejected")]
-    [InlineData("terminate", "terminated", "Terminating")]
-    public async Task Decision_Reason_PostsItAndPrintsTheDecision(string command, string decision, string printed)
+    [Fact]
+    public async Task Reject_Reason_PostsItAndPrintsTheDecision()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", $"{StatusPath}/{command}", 202,
-            $$"""{"instanceId":"run-1","decision":"{{decision}}","by":"bob","reason":"looked at the lineage"}""");
+        platform.On("POST", $"{StatusPath}/reject", 202, Canned.Rejected);
 
-        CliResult result = await Cli.RunAsync(platform, command, "churn", "run-1", "--reason", "looked at the lineage", "--as", "bob");
+        CliResult result = await Cli.RunAsync(platform, "reject", "loan-approval", Id, "--reason", "not now", "--as", "bob");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal("POST", request.Method);
         Assert.Equal("bob", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
-        Assert.Equal("""{"reason":"looked at the lineage"}""", request.Body);
-        Assert.Equal($"{printed} retraining run-1 of churn by bob: looked at the lineage", result.Stdout.TrimEnd());
+        Assert.Equal("""{"reason":"not now"}""", request.Body);
+        Assert.Equal($"Rejected retraining {Id} of loan-approval by bob: not now", result.Stdout.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Approve_Reason_PrintsTheDecision()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("POST", $"{StatusPath}/approve", 202, $$"""{"instanceId":"{{Id}}","decision":"approved","by":"bob","reason":"ok"}""");
+
+        CliResult result = await Cli.RunAsync(platform, "approve", "loan-approval", Id, "--reason", "ok", "--as", "bob");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"Approved retraining {Id} of loan-approval by bob: ok", result.Stdout.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Terminate_Reason_PostsItAndSaysTerminating()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("POST", $"{StatusPath}/terminate", 202, $$"""{"instanceId":"{{Id}}","terminated":true}""");
+
+        CliResult result = await Cli.RunAsync(platform, "terminate", "loan-approval", Id, "--reason", "wrong data");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("""{"reason":"wrong data"}""", Assert.Single(platform.Requests).Body);
+        Assert.Equal($"Terminating retraining {Id} of loan-approval", result.Stdout.TrimEnd());
     }
 
     [Fact]
     public async Task Approve_ByWhoeverStartedIt_PrintsTheApiErrorAndExits2()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", $"{StatusPath}/approve", 403, """{"error":"alice started this retraining and cannot approve it; someone else must."}""");
+        platform.On("POST", $"{StatusPath}/approve", 403, Canned.ApproveByStarter);
 
-        CliResult result = await Cli.RunAsync(platform, "approve", "churn", "run-1", "--reason", "lgtm", "--as", "alice");
+        CliResult result = await Cli.RunAsync(platform, "approve", "loan-approval", Id, "--reason", "lgtm", "--as", "alice");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("alice started this retraining and cannot approve it; someone else must.", result.Stderr.TrimEnd());
+        Assert.Equal(
+            $"'alice' started retraining '{Id}' and so cannot approve or reject it: another reviewer must decide.",
+            result.Stderr.TrimEnd());
+    }
+
+    [Fact]
+    public async Task RetrainingsShow_PromotedStatus_PrintsStepsWithoutTheSerializedResult()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", "/models/loan-approval/retrainings/retrain-loan-approval-20261127T104012-44b67cf2", 200, Canned.StatusPromoted);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "loan-approval", "retrain-loan-approval-20261127T104012-44b67cf2");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"Status\s+Completed", result.Stdout);
+        Assert.Matches(@"Outcome\s+promoted", result.Stdout);
+        Assert.Matches(@"Started\s+2026-11-27 10:40:12Z, by alice, trigger http", result.Stdout);
+        Assert.Matches(@"approval\s*│\s*approved\s*│\s*10:40:13Z\s*│\s*104\.9 s\s*│\s*approved by bob: ok", result.Stdout);
+        Assert.Matches(@"promote\s*│\s*succeeded\s*│\s*10:41:58Z\s*│\s*0\.1 s\s*│\s*production: version 1 → version 2", result.Stdout);
+        Assert.DoesNotContain("\"outcome\"", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Retrain_FollowUntilWaitingForApproval_RealStatus_Exits4()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
+        platform.On("GET", StatusPath, 200, Canned.StatusWaitingForApproval);
+
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow", "--as", "alice");
+
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("approval  waiting: waiting for a reviewer until 2026-11-27 10:52:19Z", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Waiting for approval of candidate version 3; someone other than alice decides:", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"mlops approve loan-approval {Id} --reason", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetrainingsFollow_RejectedByReviewer_RealStatus_Exits3WithTheReason()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.StatusRejected);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", Id);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("approval  rejected (3.2 s): rejected by bob: not now", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Rejected: rejected by bob: not now", result.Stdout, StringComparison.Ordinal);
     }
 }

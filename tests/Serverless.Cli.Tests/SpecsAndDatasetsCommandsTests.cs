@@ -10,50 +10,54 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
     public async Task SpecsPut_NewSpec_SendsTheFileAsItIsAndSaysNew()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("PUT", "/specs/churn", 201, Canned.SpecStored);
+        platform.On("PUT", "/specs/loan-approval", 201, Canned.SpecStored);
         string spec = "{\n  \"task\": \"binary\",\n  \"trainer\": {\"name\": \"fasttree\"}\n}\n";
         string file = Write("churn.json", spec);
 
-        CliResult result = await Cli.RunAsync(platform, "specs", "put", "churn", file, "--as", "alice");
+        CliResult result = await Cli.RunAsync(platform, "specs", "put", "loan-approval", file, "--as", "alice");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal("PUT", request.Method);
         Assert.Equal(spec, request.Body);
         Assert.StartsWith("application/json", request.ContentType, StringComparison.Ordinal);
-        Assert.Contains("Stored churn spec version 2 (new).", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("0123456789abcdef0123", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Stored loan-approval spec version 2 (new).", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("d9b917734e9aaec083c1ac6177eaad20527f6400e79261aa308ba0cb7ba7a29d", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SpecsPut_SameAsLatest_SaysUnchanged()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("PUT", "/specs/churn", 200, Canned.SpecUnchanged);
+        platform.On("PUT", "/specs/loan-approval", 200, Canned.SpecUnchanged);
 
-        CliResult result = await Cli.RunAsync(platform, "specs", "put", "churn", Write("churn.json", """{"task":"binary"}"""));
+        CliResult result = await Cli.RunAsync(platform, "specs", "put", "loan-approval", Write("spec.json", """{"task":"binary"}"""));
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("Unchanged: churn spec version 2 already has this content.", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Unchanged: loan-approval spec version 2 already has this content.", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task SpecsPut_InvalidSpec_PrintsEveryFieldErrorAndExits2()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("PUT", "/specs/churn", 400, Canned.SpecErrors);
+        platform.On("PUT", "/specs/loan-approval", 400, Canned.SpecErrors);
 
-        CliResult result = await Cli.RunAsync(platform, "specs", "put", "churn", Write("churn.json", """{"task":"binary"}"""));
+        CliResult result = await Cli.RunAsync(platform, "specs", "put", "loan-approval", Write("spec.json", """{"task":"x"}"""));
 
         Assert.Equal(2, result.ExitCode);
         string[] lines = result.Stderr.TrimEnd().Split(Environment.NewLine);
+        Assert.Equal(6, lines.Length);
+        Assert.StartsWith("The spec has 5 errors: task: 'x' is not a task", lines[0], StringComparison.Ordinal);
         Assert.Equal(
             [
-                "The spec has 2 errors.",
-                "  data.features[0].type: must be 'numeric' or 'categorical', not 'text'",
-                "  trainer.name: unknown trainer 'xgboost'; use fasttree, lightgbm, linear or external",
+                "  task: 'x' is not a task: use one of binary, multiclass, regression.",
+                "  data: Give exactly one of data.source (a blob, \"container/path/to/data.csv\") and data.dataset (the name of a dataset uploaded with POST /datasets/{name}).",
+                "  data.features: Required: at least one feature, each {\"name\": ..., \"type\": \"numeric\" or \"categorical\"}.",
+                "  data.label: Required: the column to predict, {\"name\": ...} (and for binary, \"positive\").",
+                "  trainer: Required: {\"name\": one of fasttree, lightgbm, linear, external}.",
             ],
-            lines);
+            lines[1..]);
         Assert.Empty(result.Stdout);
     }
 
@@ -85,13 +89,15 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
     public async Task SpecsGet_Version_AsksForThatVersionAndPrintsTheSpec()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("GET", "/specs/churn?version=2", 200, Canned.SpecStored);
+        platform.On("GET", "/specs/loan-approval?version=2", 200, Canned.SpecUnchanged);
 
-        CliResult result = await Cli.RunAsync(platform, "specs", "get", "churn", "--version", "2");
+        CliResult result = await Cli.RunAsync(platform, "specs", "get", "loan-approval", "--version", "2");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Single(platform.RequestsTo("GET", "/specs/churn?version=2"));
+        Assert.Single(platform.RequestsTo("GET", "/specs/loan-approval?version=2"));
         Assert.Contains("\"task\": \"binary\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\"dataset\": \"loan-applications\"", result.Stdout, StringComparison.Ordinal);
+        Assert.Matches(@"By\s+anonymous", result.Stdout);
     }
 
     [Fact]
@@ -115,37 +121,38 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
         CliResult result = await Cli.RunAsync(platform, "specs", "list");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"churn\s*│\s*2\s*│\s*binary\s*│\s*lightgbm\s*│\s*dataset:churn-data\s*│\s*manual\s*│\s*0 0 3 \* \* \*", result.Stdout);
+        Assert.Matches(@"loan-approval\s*│\s*2\s*│\s*binary\s*│\s*fasttree\s*│\s*dataset:loan-applications\s*│\s*manual\s*│\s*│\s*d9b917734e9a\s*│\s*2026-11-27 10:40:12Z\s*│\s*anonymous", result.Stdout);
     }
 
     [Fact]
     public async Task DatasetsUpload_CsvFile_SendsItsBytesAsCsv()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("POST", "/datasets/adult", 201, Canned.Dataset);
-        string csv = "age,sex,income\n39,Male,<=50K\n50,Female,>50K\n";
+        platform.On("POST", "/datasets/loan-applications", 201, Canned.Dataset);
+        string csv = "income,debt_ratio,approved\n40,0.5,yes\n90,0.1,no\n";
 
-        CliResult result = await Cli.RunAsync(platform, "datasets", "upload", "adult", Write("adult.csv", csv));
+        CliResult result = await Cli.RunAsync(platform, "datasets", "upload", "loan-applications", Write("loans.csv", csv));
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal(csv, request.Body);
         Assert.Equal("text/csv", request.ContentType);
-        Assert.Contains("d5e1a7d5e1a7d5e1a7", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("2.0 KiB", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("f67bbf379d18ad7aa8af096aa5515d5614dfc0ae33270fb577621bc70a628dae", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("189.8 KiB", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DatasetsShow_Dataset_PrintsItsHashAndUploader()
     {
         await using var platform = await FakePlatform.StartAsync();
-        platform.On("GET", "/datasets/adult", 200, Canned.Dataset);
+        platform.On("GET", "/datasets/loan-applications", 200, Canned.Dataset);
 
-        CliResult result = await Cli.RunAsync(platform, "datasets", "show", "adult");
+        CliResult result = await Cli.RunAsync(platform, "datasets", "show", "loan-applications");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"SHA-256\s+d5e1a7d5e1a7d5e1a7", result.Stdout);
-        Assert.Matches(@"By\s+alice", result.Stdout);
+        Assert.Matches(@"SHA-256\s+f67bbf379d18ad7aa8af096aa5515d5614dfc0ae33270fb577621bc70a628dae", result.Stdout);
+        Assert.Matches(@"Uploaded\s+2026-11-27 10:34:10Z", result.Stdout);
+        Assert.Matches(@"By\s+anonymous", result.Stdout);
     }
 
     [Fact]
@@ -157,7 +164,7 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
         CliResult result = await Cli.RunAsync(platform, "datasets", "list");
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Matches(@"adult\s*│\s*d5e1a7d5e1a7\s*│\s*2\.0 KiB\s*│\s*2026-11-27 10:00:00Z\s*│\s*alice", result.Stdout);
+        Assert.Matches(@"loan-applications\s*│\s*f67bbf379d18\s*│\s*189\.8 KiB\s*│\s*2026-11-27 10:34:10Z\s*│\s*anonymous", result.Stdout);
     }
 
     private string Write(string name, string content)

@@ -40,6 +40,7 @@ internal static class RetrainingCommands
             {
                 ex.WriteTo(context.Error);
                 await context.Error.WriteLineAsync($"Follow it with: mlops retrainings follow {model} {running}");
+                await context.Error.WriteLineAsync($"or stop it with: mlops terminate {model} {running} --reason \"...\"");
                 return ExitCodes.ClientError;
             }
 

@@ -4,8 +4,9 @@ using Spectre.Console;
 namespace Serverless.Cli.Rendering;
 
 /// <summary>
-/// Prints a version's lineage (<c>GET /models/{name}/versions/{version}/lineage</c>): where it came from as a tree, then
-/// candidate and champion metrics side by side, fairness, gates, approval and the alias moves that touched it.
+/// Prints a version's lineage (<c>GET /models/{name}/versions/{version}/lineage</c>): where it came from as a tree
+/// (registration, training, dataset snapshot), then the review (candidate and champion metrics side by side, fairness,
+/// gates, the approval decision or the rejection reason) and the alias moves and events that touched it.
 /// </summary>
 internal sealed class LineageRenderer(IAnsiConsole console)
 {
@@ -13,14 +14,21 @@ internal sealed class LineageRenderer(IAnsiConsole console)
     public void Render(JsonElement lineage)
     {
         Origin(lineage);
-        JsonElement metrics = lineage.Get("metrics") ?? default;
-        JsonElement? candidate = metrics.Get("candidate");
-        JsonElement? champion = metrics.Get("champion");
-        string championVersion = metrics.Text("championVersion");
-        Metrics(candidate, champion, championVersion);
-        Fairness(candidate, champion);
-        Gates(lineage.Get("gates"));
-        Approval(lineage);
+        if (lineage.Get("review") is { } review)
+        {
+            JsonElement? candidate = review.Get("candidate");
+            JsonElement? champion = review.Get("champion");
+            Metrics(candidate, champion, review.Text("championVersion"), review.Text("championNote"));
+            Fairness(candidate, champion);
+            Gates(review.Get("gates"));
+            Decision(review);
+        }
+        else
+        {
+            console.Write(Cells.Heading("Review"));
+            console.Write(new Text("None recorded: this version was registered outside the retraining line." + Environment.NewLine));
+        }
+
         var renderer = new Renderer(console);
         renderer.AliasHistory(lineage.Items("aliasHistory").ToList());
         renderer.Events(lineage.Items("events").ToList());
@@ -28,54 +36,70 @@ internal sealed class LineageRenderer(IAnsiConsole console)
 
     private void Origin(JsonElement lineage)
     {
-        var tree = new Tree(new Text($"{lineage.Text("model")} version {lineage.Text("version")} ({lineage.Text("status")})", new Style(decoration: Decoration.Bold)));
-        tree.AddNode(new Text($"Registered {lineage.Time("registeredAt")}, SHA-256 {lineage.Text("sha256")}"));
+        string aliases = string.Join(", ", lineage.Items("aliases").Select(JsonValues.Display));
+        string title = $"{lineage.Text("model")} version {lineage.Text("version")} ({lineage.Text("status")})"
+            + (aliases.Length > 0 ? $", aliases: {aliases}" : "");
+        var tree = new Tree(new Text(title, new Style(decoration: Decoration.Bold)));
+
+        JsonElement registration = lineage.Get("registration") ?? default;
+        JsonElement metadata = registration.Get("metadata") ?? default;
+        string by = metadata.Text("registeredBy") is { Length: > 0 } who ? $" by {who}" : "";
+        var registered = tree.AddNode(new Text($"Registered {registration.Time("registeredAt")}{by}"));
+        registered.AddNode(new Text($"SHA-256 {registration.Text("sha256")}, {JsonValues.FormatBytes(registration.Number("sizeBytes"))}"));
+        if (metadata.Text("description") is { Length: > 0 } description)
+        {
+            registered.AddNode(new Text(description));
+        }
+
+        if (lineage.Get("training") is { } training)
+        {
+            var node = tree.AddNode(new Text($"Retraining {training.Text("instanceId")}"));
+            node.AddNode(new Text($"Spec version {training.Text("specVersion")}, SHA-256 {training.Text("specSha256")}"));
+            var trainer = node.AddNode(new Text($"Trainer {training.Text("trainer")}"
+                + (training.Number("trainingSeconds") is { } seconds ? $", trained in {JsonValues.FormatNumber(seconds)} s" : "")));
+            if (training.Text("hyperparameters") is { Length: > 0 } hyperparameters)
+            {
+                trainer.AddNode(new Text(hyperparameters));
+            }
+
+            node.AddNode(new Text($"Code version {training.Text("codeVersion")}"));
+        }
+        else
+        {
+            tree.AddNode(new Text("Training: none recorded (registered outside the retraining line)"));
+        }
 
         if (lineage.Get("dataset") is { } dataset)
         {
             var node = tree.AddNode(new Text($"Dataset {dataset.Text("id")}"));
-            node.AddNode(new Text($"source {dataset.Text("source")} ({dataset.Text("format")}, {JsonValues.FormatBytes(dataset.Number("sizeBytes"))})"));
+            node.AddNode(new Text($"source {dataset.Text("source")} ({dataset.Text("format")}, {JsonValues.FormatBytes(dataset.Number("sizeBytes"))}), snapshot {dataset.Time("snapshotAt")}"));
             node.AddNode(new Text($"{dataset.Text("rows")} rows used, {dataset.Text("droppedRows")} dropped"));
-            var columns = dataset.Items("schema").Select(c => $"{c.Text("name")} ({c.Text("role")}, {c.Text("type")})").ToList();
+            // One column a line: a real schema is too wide for one.
+            var columns = dataset.Items("schema").ToList();
             if (columns.Count > 0)
             {
-                node.AddNode(new Text("columns: " + string.Join(", ", columns)));
+                var schema = node.AddNode(new Text("columns"));
+                foreach (JsonElement column in columns)
+                {
+                    schema.AddNode(new Text($"{column.Text("name")} ({column.Text("role")}, {column.Text("type")})"));
+                }
             }
-        }
-        else
-        {
-            tree.AddNode(new Text("Dataset: none recorded (registered outside the retraining line)"));
-        }
 
-        if (lineage.Get("spec") is { } spec)
-        {
-            tree.AddNode(new Text($"Spec version {spec.Text("version")}, SHA-256 {spec.Text("sha256")}"));
-        }
-
-        if (lineage.Get("trainer") is { } trainer)
-        {
-            var node = tree.AddNode(new Text($"Trainer {trainer.Text("name")}"));
-            string hyperparameters = trainer.Text("hyperparameters");
-            if (hyperparameters.Length > 0)
+            int baseline = dataset.Items("baseline").Count();
+            if (baseline > 0)
             {
-                node.AddNode(new Text(hyperparameters));
+                node.AddNode(new Text($"drift baseline for {baseline} features"));
             }
         }
-
-        if (lineage.Text("codeVersion") is { Length: > 0 } code)
+        else if (lineage.Get("training") is { } trained)
         {
-            tree.AddNode(new Text($"Code version {code}"));
-        }
-
-        if (lineage.Text("instanceId") is { Length: > 0 } instance)
-        {
-            tree.AddNode(new Text($"Retraining {instance}"));
+            tree.AddNode(new Text($"Dataset {trained.Text("datasetId")} from {trained.Text("datasetSource")} (its snapshot record was not found)"));
         }
 
         console.Write(tree);
     }
 
-    private void Metrics(JsonElement? candidate, JsonElement? champion, string championVersion)
+    private void Metrics(JsonElement? candidate, JsonElement? champion, string championVersion, string championNote)
     {
         if (candidate is not { } c)
         {
@@ -85,16 +109,21 @@ internal sealed class LineageRenderer(IAnsiConsole console)
         console.Write(Cells.Heading("Metrics on the holdout"));
         string championHeading = champion is null ? "Champion (none)" : $"Champion (version {championVersion})";
         var table = Cells.Table("Metric", "Candidate", championHeading);
+        JsonElement theirs = champion ?? default;
         var names = c.Properties("metrics").Select(p => p.Name)
-            .Concat((champion ?? default).Properties("metrics").Select(p => p.Name))
+            .Concat(theirs.Properties("metrics").Select(p => p.Name))
             .Distinct(StringComparer.Ordinal);
-        Cells.Row(table, "rows", c.Text("rows"), (champion ?? default).Text("rows"));
+        Cells.Row(table, "rows", c.Text("rows"), theirs.Text("rows"));
         foreach (string name in names)
         {
-            Cells.Row(table, name, (c.Get("metrics") ?? default).Text(name), ((champion ?? default).Get("metrics") ?? default).Text(name));
+            Cells.Row(table, name, (c.Get("metrics") ?? default).Text(name), (theirs.Get("metrics") ?? default).Text(name));
         }
 
         console.Write(table);
+        if (champion is null && championNote.Length > 0)
+        {
+            console.Write(new Text($"No champion: {championNote}{Environment.NewLine}"));
+        }
     }
 
     private void Fairness(JsonElement? candidate, JsonElement? champion)
@@ -169,26 +198,28 @@ internal sealed class LineageRenderer(IAnsiConsole console)
         console.Write(table);
     }
 
-    private void Approval(JsonElement lineage)
+    private void Decision(JsonElement review)
     {
-        if (lineage.Get("approval") is { } approval)
+        if (review.Get("approval") is { } approval)
         {
             console.Write(Cells.Heading("Approval"));
             console.Write(Cells.Facts(
-                ("Decision", approval.Text("decision")),
+                ("Decision", approval.Get("approved") is { ValueKind: JsonValueKind.True } ? "approved" : "rejected"),
                 ("By", approval.Text("by")),
                 ("At", approval.Time("at")),
                 ("Reason", approval.Text("reason"))));
         }
 
-        var reasons = lineage.Items("rejectionReasons").Select(JsonValues.Display).ToList();
-        if (reasons.Count > 0)
+        if (review.Text("reason") is { Length: > 0 } reason)
         {
-            console.Write(Cells.Heading("Rejected because"));
-            foreach (string reason in reasons)
+            string heading = review.Text("status") switch
             {
-                console.Write(new Text("- " + reason + Environment.NewLine));
-            }
+                "rejected" => "Rejected because",
+                "failed" => "Failed because",
+                _ => "Reason",
+            };
+            console.Write(Cells.Heading(heading));
+            console.Write(new Text(reason + Environment.NewLine));
         }
     }
 }

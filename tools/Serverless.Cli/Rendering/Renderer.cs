@@ -37,7 +37,8 @@ internal sealed class Renderer(IAnsiConsole console)
             ("Created", model.Time("createdAt"))));
 
         console.Write(Cells.Heading("Versions"));
-        var versions = Cells.Table("Version", "Registered", "By", "SHA-256", "Size", "Metrics", "Training data", "Description");
+        // The description is left to the lineage: with the retraining line's long registrant names it would wrap every row.
+        var versions = Cells.Table("Version", "Registered", "By", "SHA-256", "Size", "Trainer", "Metrics", "Training data");
         foreach (JsonElement version in model.Items("versions"))
         {
             JsonElement metadata = version.Get("metadata") ?? default;
@@ -48,9 +49,9 @@ internal sealed class Renderer(IAnsiConsole console)
                 metadata.Text("registeredBy"),
                 JsonValues.ShortHash(version.Text("sha256")),
                 JsonValues.FormatBytes(version.Number("sizeBytes")),
+                (metadata.Get("training") ?? default).Text("trainer"),
                 metadata.Text("metrics"),
-                metadata.Text("trainingData"),
-                metadata.Text("description"));
+                ShortData(metadata.Text("trainingData")));
         }
 
         console.Write(versions);
@@ -67,13 +68,14 @@ internal sealed class Renderer(IAnsiConsole console)
         }
 
         console.Write(Cells.Heading("Alias history"));
-        var table = Cells.Table("Changed", "Alias", "From", "To", "By", "Reason");
+        var table = Cells.Table("Changed", "Alias", "Kind", "From", "To", "By", "Reason");
         foreach (JsonElement change in changes)
         {
             Cells.Row(
                 table,
                 change.Time("changedAt"),
                 change.Text("alias"),
+                change.Text("kind"),
                 change.Text("previousVersion"),
                 change.Text("version"),
                 change.Text("changedBy"),
@@ -204,22 +206,32 @@ internal sealed class Renderer(IAnsiConsole console)
             return;
         }
 
-        var table = Cells.Table("Instance", "Trigger", "Started by", "Started", "Status", "Outcome", "Completed");
+        var table = Cells.Table("Instance", "Trigger", "Started by", "Started", "Why", "Spec", "Status", "Candidate", "Outcome", "Completed");
         foreach (JsonElement run in retrainings)
         {
+            string outcome = run.Text("outcomeReason") is { Length: > 0 } because ? $"{run.Text("outcome")}: {because}" : run.Text("outcome");
             Cells.Row(
                 table,
                 run.Text("instanceId"),
                 run.Text("trigger"),
                 run.Text("startedBy"),
                 run.Time("startedAt"),
+                run.Text("reason"),
+                run.Text("specVersion"),
                 run.Text("runtimeStatus"),
-                run.Text("outcome"),
+                run.Text("candidateVersion"),
+                outcome,
                 run.Time("completedAt"));
         }
 
         console.Write(table);
     }
+
+    // The retraining line records its data as dataset:SHA-256; a short hash tells snapshots apart.
+    private static string ShortData(string trainingData) =>
+        trainingData.StartsWith("dataset:", StringComparison.Ordinal) && trainingData["dataset:".Length..] is { Length: 64 } hash && hash.All(char.IsAsciiHexDigit)
+            ? "dataset:" + JsonValues.ShortHash(hash)
+            : trainingData;
 
     private static string Aliases(JsonElement model) =>
         string.Join(", ", model.Properties("aliases").Select(a => $"{a.Name}={JsonValues.Display(a.Value)}"));

@@ -18,7 +18,8 @@ internal static class RetrainingView
             ("Status", step.Length > 0 ? $"{status.Text("runtimeStatus")} (step: {step})" : status.Text("runtimeStatus")),
             ("Candidate version", status.Text("candidateVersion")),
             ("Outcome", status.Text("outcome")),
-            ("Reason", status.Text("reason")),
+            // A promoted run has nothing to explain; the platform has been seen to put its serialized result there.
+            ("Reason", status.Text("outcome") == "promoted" ? "" : status.Text("reason")),
             ("Started", Join(status.Time("startedAt"), Prefixed("by ", status.Text("startedBy")), Prefixed("trigger ", status.Text("trigger")))),
             ("Last update", status.Time("lastUpdatedAt")));
 
