@@ -45,7 +45,12 @@ internal static partial class ApiResults
     /// <summary>The answer to an error the platform knows, or null for an unexpected one.</summary>
     public static ObjectResult? Map(Exception exception) => exception switch
     {
-        InvalidSpecException spec => new ObjectResult(new { error = spec.Message, errors = spec.Errors }) { StatusCode = StatusCodes.Status400BadRequest },
+        InvalidSpecException spec => new ObjectResult(new
+        {
+            error = spec.Errors.Count == 1 ? "The spec has 1 error, listed in 'errors' with its field." : $"The spec has {spec.Errors.Count} errors, each listed in 'errors' with its field.",
+            errors = spec.Errors,
+        })
+        { StatusCode = StatusCodes.Status400BadRequest },
         RetrainingConflictException conflict => new ObjectResult(new { error = conflict.Message, instanceId = conflict.RunningInstanceId }) { StatusCode = StatusCodes.Status409Conflict },
         InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException or TrainingDataException or RetrainingException =>
             Error(StatusCodes.Status400BadRequest, exception.Message),

@@ -57,7 +57,7 @@ public sealed partial class EndToEndTests(LocalRuntimeFixture fixture) : IClassF
         Assert.Equal(2, result.ExitCode);
         string[] lines = result.Stderr.TrimEnd().Split(Environment.NewLine);
         Assert.Equal(3, lines.Length);
-        Assert.StartsWith("The spec has 2 errors:", lines[0], StringComparison.Ordinal);
+        Assert.Equal("The spec has 2 errors, each listed in 'errors' with its field.", lines[0]);
         Assert.StartsWith("  task: 'x' is not a task", lines[1], StringComparison.Ordinal);
         Assert.StartsWith("  data: ", lines[2], StringComparison.Ordinal);
         Assert.Empty(result.Stdout);

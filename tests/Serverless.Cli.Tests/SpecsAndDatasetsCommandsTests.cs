@@ -48,7 +48,7 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         string[] lines = result.Stderr.TrimEnd().Split(Environment.NewLine);
         Assert.Equal(6, lines.Length);
-        Assert.StartsWith("The spec has 5 errors: task: 'x' is not a task", lines[0], StringComparison.Ordinal);
+        Assert.Equal("The spec has 5 errors, each listed in 'errors' with its field.", lines[0]);
         Assert.Equal(
             [
                 "  task: 'x' is not a task: use one of binary, multiclass, regression.",

@@ -83,14 +83,18 @@ public sealed class RetrainingActivities
         }
 
         var table = await _datasets.LoadAsync(dataset, spec.Spec, cancellationToken);
-        var (train, _) = HoldoutSplit.Split(table, ModelSpecDefaults.HoldoutFraction(spec.Spec), ModelSpecDefaults.Seed(spec.Spec));
+        var (train, holdout) = HoldoutSplit.Split(table, ModelSpecDefaults.HoldoutFraction(spec.Spec), ModelSpecDefaults.Seed(spec.Spec));
         var trained = _trainer.Train(train, spec.Spec, cancellationToken);
         var training = Lineage(run, spec, dataset, trained.Trainer, trained.Hyperparameters, trained.Duration.TotalSeconds);
+
+        // The holdout metrics go with the version, as a data scientist's registration would carry them; the evaluate
+        // step measures the stored artifact again beside the champion.
         var metadata = new RegistrationMetadata(
             $"retraining {run.InstanceId}",
             $"Trained by the retraining line ({trained.Trainer}) from spec version {spec.Version}.",
             $"dataset:{dataset.Id}",
-            Training: training);
+            _evaluator.Evaluate(trained.Onnx, holdout, spec.Spec.Task!, cancellationToken).Metrics,
+            training);
         using var onnx = new MemoryStream(trained.Onnx, writable: false);
         var info = await _registry.RegisterAsync(model, onnx, metadata, operation, cancellationToken);
         await PutReviewAsync(model, info.Version, _ => new CandidateReview("candidate", run.InstanceId, training), cancellationToken);

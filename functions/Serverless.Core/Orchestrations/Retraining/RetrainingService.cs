@@ -74,7 +74,7 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
             OrchestrationRuntimeStatus.Failed => RetrainingOutcomes.Failed,
             _ => null,
         });
-        string? reason = progress?.Reason ?? run.OutcomeReason ?? instance?.FailureDetails?.ErrorMessage ?? instance?.SerializedOutput;
+        string? reason = progress?.Reason ?? run.OutcomeReason ?? instance?.FailureDetails?.ErrorMessage;
         bool ended = instance is { IsCompleted: true };
         return new RetrainingStatus(
             instanceId,
