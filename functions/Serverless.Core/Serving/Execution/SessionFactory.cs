@@ -25,14 +25,12 @@ internal sealed class SessionFactory
     public LoadedModel Create(string path, string description)
     {
         InferenceMemory.EnsureRegistered(_options.MaxInferenceMemoryBytes);
+        OnnxRuntimeLogging.EnsureErrorsOnly();
         using var sessionOptions = new SessionOptions
         {
             IntraOpNumThreads = _options.IntraOpThreads,
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-
-            // ML.NET's exported graphs draw a shape-merge warning on every load, which says nothing an operator can act on;
-            // a model that cannot load still fails with its error.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         sessionOptions.AddSessionConfigEntry("session.use_env_allocators", "1");

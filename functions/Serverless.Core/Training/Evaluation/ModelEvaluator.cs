@@ -58,7 +58,11 @@ public sealed class ModelEvaluator
     }
 
     // ML.NET's exported one-hot encoders make ONNX Runtime warn about a shape it then merges leniently; only errors matter here.
-    private static SessionOptions SessionOptions() => new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+    private static SessionOptions SessionOptions()
+    {
+        OnnxRuntimeLogging.EnsureErrorsOnly();
+        return new() { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+    }
 
     private static EvaluationReport Evaluate(InferenceSession session, TrainingTable holdout, string task, CancellationToken cancellationToken)
     {
