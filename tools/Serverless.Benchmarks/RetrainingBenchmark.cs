@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Core;
 using Serverless.Core.Orchestrations.Retraining;
+using Serverless.Demo;
 using Serverless.LocalRuntime.Launching;
 
 namespace Serverless.Benchmarks;
@@ -23,13 +24,6 @@ internal static class RetrainingBenchmark
     private const int Runs = 3;
     private const int Concurrent = 20;
 
-    private static readonly string[] Columns =
-    [
-        "age", "workclass", "fnlwgt", "education", "education-num", "marital-status", "occupation", "relationship",
-        "race", "sex", "capital-gain", "capital-loss", "hours-per-week", "native-country", "income",
-    ];
-
-    private static readonly string[] Categorical = ["workclass", "education", "marital-status", "occupation", "relationship", "race", "native-country"];
     private static readonly string[] Steps = ["snapshot", "train", "evaluate", "gates", "promote"];
 
     public static async Task<int> RunAsync(BenchmarkHost host, string adultFolder, string? outFile)
@@ -221,28 +215,11 @@ internal static class RetrainingBenchmark
     }
 
     // Fairness is measured and reported but waived (Adult's labels are skewed by sex); every run may replace the last.
-    private static string Spec(string source) => new JsonObject
+    private static string Spec(string source)
     {
-        ["task"] = "binary",
-        ["data"] = new JsonObject
-        {
-            ["source"] = source,
-            ["hasHeader"] = false,
-            ["columns"] = new JsonArray([.. Columns.Select(c => JsonValue.Create(c))]),
-            ["features"] = new JsonArray([.. Columns.Where(c => c is not "sex" and not "income").Select(c => new JsonObject
-            {
-                ["name"] = c,
-                ["type"] = Categorical.Contains(c) ? "categorical" : "numeric",
-            })]),
-            ["label"] = new JsonObject { ["name"] = "income", ["positive"] = new JsonArray(">50K", ">50K.") },
-            ["protected"] = new JsonArray(new JsonObject { ["name"] = "sex" }),
-        },
-        ["trainer"] = new JsonObject { ["name"] = "fasttree" },
-        ["gates"] = new JsonObject
-        {
-            ["minimum"] = new JsonObject { ["auc"] = 0.9 },
-            ["maxRegression"] = new JsonObject { ["auc"] = 1.0 },
-            ["fairness"] = new JsonObject { ["minDisparateImpact"] = 0.0, ["maxEqualOpportunityDifference"] = 1.0 },
-        },
-    }.ToJsonString();
+        var spec = AdultSpec.Create(source);
+        spec["gates"]!["maxRegression"] = new JsonObject { ["auc"] = 1.0 };
+        spec["gates"]!["fairness"] = new JsonObject { ["minDisparateImpact"] = 0.0, ["maxEqualOpportunityDifference"] = 1.0 };
+        return spec.ToJsonString();
+    }
 }

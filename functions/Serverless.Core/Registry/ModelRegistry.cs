@@ -6,6 +6,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Storage;
 
 namespace Serverless.Core.Registry;
 
@@ -104,7 +105,7 @@ public sealed partial class ModelRegistry
             return await GetVersionAsync(name, done, cancellationToken);
         }
 
-        using var staged = await StagedModel.WriteAsync(model, _options.MaxModelBytes, cancellationToken);
+        using var staged = await StagedFile.WriteAsync(model, _options.MaxModelBytes, "model.onnx", cancellationToken) ?? throw new ModelTooLargeException(_options.MaxModelBytes);
         return await RegisterStagedAsync(name, staged, metadata, operationId, cancellationToken);
     }
 
@@ -146,7 +147,7 @@ public sealed partial class ModelRegistry
                 throw new ModelTooLargeException(_options.MaxModelBytes);
             }
 
-            using var staged = await StagedModel.WriteAsync(download.Content, _options.MaxModelBytes, cancellationToken);
+            using var staged = await StagedFile.WriteAsync(download.Content, _options.MaxModelBytes, "model.onnx", cancellationToken) ?? throw new ModelTooLargeException(_options.MaxModelBytes);
             return await RegisterStagedAsync(name, staged, metadata, operationId: null, cancellationToken);
         }
     }
@@ -172,12 +173,12 @@ public sealed partial class ModelRegistry
         return _blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]);
     }
 
-    private async Task<ModelVersionInfo> RegisterStagedAsync(string name, StagedModel staged, RegistrationMetadata metadata, string? operationId, CancellationToken cancellationToken)
+    private async Task<ModelVersionInfo> RegisterStagedAsync(string name, StagedFile staged, RegistrationMetadata metadata, string? operationId, CancellationToken cancellationToken)
     {
         var signature = OnnxModelInspector.Inspect(staged.Path);
         await EnsureProvisionedAsync(cancellationToken);
         string artifact = $"sha256/{staged.Sha256}.onnx";
-        await UploadOnceAsync(artifact, staged.Path, cancellationToken);
+        await staged.UploadOnceAsync(_artifacts.GetBlobClient(artifact), cancellationToken);
 
         for (int attempt = 1; ; attempt++)
         {
@@ -457,21 +458,6 @@ public sealed partial class ModelRegistry
         ArgumentNullException.ThrowIfNull(version);
         var download = await _artifacts.GetBlobClient(version.Artifact).DownloadStreamingAsync(cancellationToken: cancellationToken);
         return download.Value.Content;
-    }
-
-    private async Task UploadOnceAsync(string artifact, string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _artifacts.GetBlobClient(artifact).UploadAsync(
-                path,
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // The same bytes are already stored under their hash.
-        }
     }
 
     private async Task EnsureProvisionedAsync(CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Serverless.Core.Training.Datasets;
 using Serverless.Core.Training.Evaluation;
 using Serverless.Core.Training.Specs;
+using Serverless.Demo;
 using Serverless.Testing;
 using Xunit.Abstractions;
 
@@ -12,14 +13,6 @@ namespace Serverless.Functions.Tests.Retraining;
 /// <summary>The line on real data it has never seen in code: UCI Adult, from a spec alone.</summary>
 public sealed class AdultRetrainingTests(LocalRuntimeFixture fixture, ITestOutputHelper output) : IClassFixture<LocalRuntimeFixture>
 {
-    private static readonly string[] Columns =
-    [
-        "age", "workclass", "fnlwgt", "education", "education-num", "marital-status", "occupation", "relationship",
-        "race", "sex", "capital-gain", "capital-loss", "hours-per-week", "native-country", "income",
-    ];
-
-    private static readonly string[] Categorical = ["workclass", "education", "marital-status", "occupation", "relationship", "race", "native-country"];
-
     [SharedDataFact("data/adult")]
     public async Task StartRetraining_AdultSpec_DefaultFairnessGatesRejectThenWaivedSpecPromotesAucAbove090OnTestSet()
     {
@@ -31,7 +24,7 @@ public sealed class AdultRetrainingTests(LocalRuntimeFixture fixture, ITestOutpu
         var client = fixture.Runtime.Client;
 
         // The default gates: Adult's labels are skewed by sex, and the line must say so rather than promote.
-        var spec = Spec($"training-data/{blob}");
+        var spec = AdultSpec.Create($"training-data/{blob}");
         await client.PutSpecAsync(model, spec.ToJsonString());
         var first = await client.WaitForOutcomeAsync(model, await client.StartRetrainingAsync(model), TimeSpan.FromMinutes(3));
         Assert.Equal("rejected", first.GetProperty("outcome").GetString());
@@ -65,24 +58,4 @@ public sealed class AdultRetrainingTests(LocalRuntimeFixture fixture, ITestOutpu
         Assert.True(report.Metrics[MetricNames.Auc] >= 0.90, $"AUC on adult-test.csv is {report.Metrics[MetricNames.Auc]:0.####}");
         Assert.True(report.Fairness.ContainsKey("sex"));
     }
-
-    private static JsonObject Spec(string source) => new()
-    {
-        ["task"] = "binary",
-        ["data"] = new JsonObject
-        {
-            ["source"] = source,
-            ["hasHeader"] = false,
-            ["columns"] = new JsonArray([.. Columns.Select(c => JsonValue.Create(c))]),
-            ["features"] = new JsonArray([.. Columns.Where(c => c is not "sex" and not "income").Select(c => new JsonObject
-            {
-                ["name"] = c,
-                ["type"] = Categorical.Contains(c) ? "categorical" : "numeric",
-            })]),
-            ["label"] = new JsonObject { ["name"] = "income", ["positive"] = new JsonArray(">50K", ">50K.") },
-            ["protected"] = new JsonArray(new JsonObject { ["name"] = "sex" }),
-        },
-        ["trainer"] = new JsonObject { ["name"] = "fasttree" },
-        ["gates"] = new JsonObject { ["minimum"] = new JsonObject { ["auc"] = 0.9 } },
-    };
 }

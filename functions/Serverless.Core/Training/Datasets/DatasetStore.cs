@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Registry;
+using Serverless.Core.Storage;
 using Serverless.Core.Training.Specs;
 
 namespace Serverless.Core.Training.Datasets;
@@ -51,7 +52,7 @@ public sealed class DatasetStore
     {
         ValidateDatasetName(name);
         ArgumentNullException.ThrowIfNull(csv);
-        using var staged = await StagedData.WriteAsync(csv, _options.MaxDatasetBytes, cancellationToken)
+        using var staged = await StagedFile.WriteAsync(csv, _options.MaxDatasetBytes, "data", cancellationToken)
             ?? throw new DatasetTooLargeException(_options.MaxDatasetBytes);
         await using (var file = staged.OpenRead())
         {
@@ -59,7 +60,7 @@ public sealed class DatasetStore
         }
 
         await EnsureProvisionedAsync(cancellationToken);
-        await UploadOnceAsync(BlobName(staged.Sha256, DataFormats.Csv), staged, cancellationToken);
+        await staged.UploadOnceAsync(_container.GetBlobClient(BlobName(staged.Sha256, DataFormats.Csv)), cancellationToken);
         var upload = new DatasetUpload(name, staged.Sha256, staged.Length, _clock.GetUtcNow(), uploadedBy);
         TableTransactionAction[] actions =
         [
@@ -136,7 +137,7 @@ public sealed class DatasetStore
 
         if (blob.BlobContainerName != _container.Name || blob.Name != BlobName(staged.Sha256, format))
         {
-            await UploadOnceAsync(BlobName(staged.Sha256, format), staged, cancellationToken);
+            await staged.UploadOnceAsync(_container.GetBlobClient(BlobName(staged.Sha256, format)), cancellationToken);
         }
 
         var snapshot = new DatasetSnapshot(
@@ -232,7 +233,7 @@ public sealed class DatasetStore
         return (_blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]), format);
     }
 
-    private async Task<StagedData> StageAsync(BlobClient blob, string source, string missing, CancellationToken cancellationToken)
+    private async Task<StagedFile> StageAsync(BlobClient blob, string source, string missing, CancellationToken cancellationToken)
     {
         BlobDownloadStreamingResult download;
         try
@@ -246,23 +247,8 @@ public sealed class DatasetStore
 
         using (download)
         {
-            return await StagedData.WriteAsync(download.Content, _options.MaxDatasetBytes, cancellationToken)
+            return await StagedFile.WriteAsync(download.Content, _options.MaxDatasetBytes, "data", cancellationToken)
                 ?? throw new TrainingDataException($"'{ModelRegistry.Shorten(source)}' is larger than the {_options.MaxDatasetBytes} bytes allowed (Training__MaxDatasetBytes).");
-        }
-    }
-
-    private async Task UploadOnceAsync(string blobName, StagedData staged, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _container.GetBlobClient(blobName).UploadAsync(
-                staged.Path,
-                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
-                cancellationToken);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // The same bytes are already stored under their hash.
         }
     }
 
