@@ -53,14 +53,22 @@ public sealed partial class RetrainingFunctions(
         });
     }
 
-    /// <summary><c>GET /models/{name}/retrainings</c>: the model's retrainings, newest first.</summary>
+    /// <summary><c>GET /models/{name}/retrainings</c>, optional <c>?top=n</c> (1 to 500, default 50): the model's newest retrainings first.</summary>
     [Function("ListRetrainings")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
-        CancellationToken cancellationToken) =>
-        ApiResults.HandleAsync(request, async () => new OkObjectResult(new { retrainings = await retraining.ListAsync(client, name, cancellationToken) }));
+        CancellationToken cancellationToken)
+    {
+        int top = 50;
+        if (request.Query["top"].FirstOrDefault() is { } text && (!int.TryParse(text, out top) || top is < 1 or > 500))
+        {
+            return Task.FromResult<IActionResult>(ApiResults.Error(StatusCodes.Status400BadRequest, $"'top' must be a whole number from 1 to 500, not '{text}'."));
+        }
+
+        return ApiResults.HandleAsync(request, async () => new OkObjectResult(new { retrainings = await retraining.ListAsync(client, name, top, cancellationToken) }));
+    }
 
     /// <summary><c>GET /models/{name}/retrainings/{id}</c>: the current step and each step's start, end and outcome.</summary>
     [Function("GetRetraining")]

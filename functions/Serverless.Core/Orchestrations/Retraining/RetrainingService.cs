@@ -91,12 +91,12 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
             instance?.LastUpdatedAt);
     }
 
-    /// <summary>The model's retrainings, newest first, with each one's runtime status.</summary>
-    public async Task<IReadOnlyList<RetrainingRun>> ListAsync(DurableTaskClient client, string model, CancellationToken cancellationToken)
+    /// <summary>The model's <paramref name="top"/> newest retrainings, newest first, with each one's runtime status.</summary>
+    public async Task<IReadOnlyList<RetrainingRun>> ListAsync(DurableTaskClient client, string model, int top, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ModelRegistry.ValidateName(model);
-        var list = await runs.ListAsync(model, cancellationToken);
+        var list = (await runs.ListAsync(model, cancellationToken)).Take(top).ToList();
         var withStatus = new List<RetrainingRun>(list.Count);
         foreach (var run in list)
         {
