@@ -192,6 +192,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Retraining__Queue: 'retrain-requests'
       Retraining__ScheduleCheck: '0 * * * * *'
       Retraining__Table: 'retrainings'
+      Retraining__BusyRetryDelay: '00:02:00'
       Training__SpecTable: 'specs'
       Training__DatasetTable: 'datasets'
       Training__DatasetContainer: 'datasets'

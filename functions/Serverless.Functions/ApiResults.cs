@@ -55,7 +55,7 @@ internal static partial class ApiResults
         InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException or TrainingDataException or RetrainingException =>
             Error(StatusCodes.Status400BadRequest, exception.Message),
         ApprovalRefusedException => Error(StatusCodes.Status403Forbidden, exception.Message),
-        ModelNotFoundException or SpecNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
+        ModelNotFoundException or SpecNotFoundException or DatasetNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
         RegistryConflictException or NotAwaitingApprovalException or NoRollbackTargetException => Error(StatusCodes.Status409Conflict, exception.Message),
         ModelTooLargeException or DatasetTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
         RequestLimitExceededException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),

@@ -20,16 +20,23 @@ public sealed class LineageService(ModelRegistry registry, RetrainingRunStore ru
         var dataset = training is null
             ? null
             : await datasets.FindSnapshotAsync(training.DatasetId, (await specs.GetAsync(model, training.SpecVersion, cancellationToken)).Spec, training.DatasetSource, cancellationToken);
+        var history = info.AliasHistory.Where(c => c.Version == version || c.PreviousVersion == version).OrderBy(c => c.ChangedAt).ToList();
+        string status = review?.Status ?? "registered";
+        if (status == "promoted" && history.LastOrDefault(c => c.Alias == Orchestrations.Retraining.RetrainingActivities.ProductionAlias) is { Kind: AliasMoveKinds.Rollback } last && last.PreviousVersion == version)
+        {
+            status = "rolled-back";
+        }
+
         return new VersionLineage(
             model,
             version,
-            review?.Status ?? "registered",
+            status,
             registration,
             training,
             dataset,
             review,
             [.. info.Aliases.Where(a => a.Value == version).Select(a => a.Key)],
-            [.. info.AliasHistory.Where(c => c.Version == version || c.PreviousVersion == version).OrderBy(c => c.ChangedAt)],
+            history,
             [.. info.Events.Where(e => e.Version == version).OrderBy(e => e.At)]);
     }
 }

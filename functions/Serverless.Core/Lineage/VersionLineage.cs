@@ -11,7 +11,7 @@ namespace Serverless.Core.Lineage;
 /// </summary>
 /// <param name="Model">The model.</param>
 /// <param name="Version">The version.</param>
-/// <param name="Status">What the retraining line decided (<c>candidate</c>, <c>rejected</c>, <c>approved</c>, <c>promoted</c>, <c>failed</c>), or <c>registered</c> for a version it never judged.</param>
+/// <param name="Status">What the retraining line decided (<c>candidate</c>, <c>rejected</c>, <c>approved</c>, <c>promoted</c>, <c>failed</c>), <c>rolled-back</c> for a promoted version production was rolled back from, or <c>registered</c> for a version the line never judged.</param>
 /// <param name="Registration">The registry's record: hash, size, signature, who registered it and what they said.</param>
 /// <param name="Training">Data, spec, trainer, hyperparameters, code version and orchestration instance.</param>
 /// <param name="Dataset">The data snapshot with its schema and baseline statistics.</param>

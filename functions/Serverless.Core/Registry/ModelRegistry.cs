@@ -157,20 +157,19 @@ public sealed partial class ModelRegistry
 
     private BlobClient ResolveReference(string reference)
     {
-        string[] parts = (reference ?? string.Empty).Split('/', 2);
-        if (parts.Length != 2 || !ContainerPattern().IsMatch(parts[0]) || parts[1].Length is 0 or > 1024 || parts[1].StartsWith('/'))
+        if (!BlobReference.TryParse(reference, out string container, out string path))
         {
-            throw new InvalidRegistryArgumentException($"'{reference}' is not a blob reference: write it as \"container/path/to/model.onnx\".");
+            throw new InvalidRegistryArgumentException($"'{Shorten(reference)}' is not a blob reference: write it as \"container/path/to/model.onnx\" (no empty, '.' or '..' path segments).");
         }
 
         var allowed = _options.ReferenceContainerList;
-        if (!allowed.Contains(parts[0], StringComparer.Ordinal))
+        if (!allowed.Contains(container, StringComparer.Ordinal))
         {
             throw new InvalidRegistryArgumentException(
-                $"Registration by reference reads only from the container(s) {string.Join(", ", allowed.Select(c => $"'{c}'"))} (Registry__ReferenceContainers), not '{parts[0]}'.");
+                $"Registration by reference reads only from the container(s) {string.Join(", ", allowed.Select(c => $"'{c}'"))} (Registry__ReferenceContainers), not '{container}'.");
         }
 
-        return _blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]);
+        return _blobs.GetBlobContainerClient(container).GetBlobClient(path);
     }
 
     private async Task<ModelVersionInfo> RegisterStagedAsync(string name, StagedFile staged, RegistrationMetadata metadata, string? operationId, CancellationToken cancellationToken)
@@ -247,6 +246,12 @@ public sealed partial class ModelRegistry
             }
 
             var current = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias!), cancellationToken: cancellationToken);
+            if (move.ExpectedVersion is int expected && (!current.HasValue || current.Value!.GetInt32("Version") != expected))
+            {
+                throw new RegistryConflictException(
+                    $"Alias '{alias}' of model '{name}' no longer points at version {expected} (it moved meanwhile); it was not changed. Look again and retry.");
+            }
+
             var now = _clock.GetUtcNow();
             var change = new AliasChange(alias!, version, current.HasValue ? current.Value!.GetInt32("Version") : null, now, move.ChangedBy, move.Kind, move.Reason);
             var aliasRow = new TableEntity(name, AliasRow(alias!)) { ["Version"] = version, ["ChangedAt"] = now, ["ChangedBy"] = move.ChangedBy };
@@ -318,8 +323,9 @@ public sealed partial class ModelRegistry
             throw new NoRollbackTargetException($"Model '{name}': '{alias}' has no earlier version to roll back to (it points at version {current}).");
         }
 
+        var change = await SetAliasAsync(name, alias, target.Value, new AliasMove(changedBy, AliasMoveKinds.Rollback, reason, ExpectedVersion: current), cancellationToken);
         await RecordEventAsync(name, current, "rolled-back", $"'{alias}' rolled back from version {current} to {target} by {changedBy}: {reason}", cancellationToken);
-        return await SetAliasAsync(name, alias, target.Value, new AliasMove(changedBy, AliasMoveKinds.Rollback, reason), cancellationToken);
+        return change;
     }
 
     private async Task<AliasChange?> FindAliasMoveAsync(string name, string operationId, CancellationToken cancellationToken)

@@ -6,8 +6,10 @@ namespace Serverless.Functions.Identity;
 
 /// <summary>
 /// Who is calling, as Azure App Service authentication tells the app: the base64 JSON principal in
-/// <c>X-MS-CLIENT-PRINCIPAL</c> (its name claim), else <c>X-MS-CLIENT-PRINCIPAL-NAME</c>. In Azure those headers come
-/// only from the authentication layer, which strips them from callers' requests.
+/// <c>X-MS-CLIENT-PRINCIPAL</c> (its name claim), else <c>X-MS-CLIENT-PRINCIPAL-NAME</c>. In Azure those headers are
+/// trusted only when App Service authentication is on (<c>WEBSITE_AUTH_ENABLED</c>), because only then does the
+/// authentication layer strip them from callers' requests; without it every caller is anonymous. Outside Azure (the
+/// local host, tests) they are taken as sent, the way a developer stands in for a signed-in user.
 /// </summary>
 internal static class CallerIdentity
 {
@@ -24,6 +26,11 @@ internal static class CallerIdentity
     public static string? Name(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (!HeadersTrusted)
+        {
+            return null;
+        }
+
         if (request.Headers["X-MS-CLIENT-PRINCIPAL"].FirstOrDefault() is { Length: > 0 } encoded && FromPrincipal(encoded) is { } name)
         {
             return name;
@@ -31,6 +38,10 @@ internal static class CallerIdentity
 
         return request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"].FirstOrDefault() is { Length: > 0 } plain ? plain.Trim() : null;
     }
+
+    private static bool HeadersTrusted { get; } =
+        Environment.GetEnvironmentVariable("WEBSITE_INSTANCE_ID") is not { Length: > 0 } ||
+        string.Equals(Environment.GetEnvironmentVariable("WEBSITE_AUTH_ENABLED"), "True", StringComparison.OrdinalIgnoreCase);
 
     private static string? FromPrincipal(string encoded)
     {

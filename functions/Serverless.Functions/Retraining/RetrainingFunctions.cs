@@ -16,7 +16,7 @@ namespace Serverless.Functions.Retraining;
 /// and from "new data" messages (queue).
 /// </summary>
 public sealed partial class RetrainingFunctions(
-    RetrainingService retraining, RetrainingScheduler scheduler, ModelRegistry registry, ILogger<RetrainingFunctions> logger)
+    RetrainingService retraining, RetrainingScheduler scheduler, RetrainingRequestSender requests, ModelRegistry registry, ILogger<RetrainingFunctions> logger)
 {
     /// <summary>The app setting naming the "new data" queue.</summary>
     public const string QueueSetting = "%Retraining__Queue%";
@@ -45,9 +45,14 @@ public sealed partial class RetrainingFunctions(
             return error;
         }
 
+        if (body?.Model is not null)
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The route names the model ('{name}'); leave \"model\" out of the body (it is for queue messages).");
+        }
+
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var run = await retraining.StartAsync(client, name, body ?? new RetrainingRequest(), CallerIdentity.Name(request) ?? "anonymous", "http", cancellationToken);
+            var run = await retraining.StartAsync(client, name, body ?? new RetrainingRequest(), CallerIdentity.Name(request) ?? RetrainingService.Anonymous, "http", cancellationToken);
             string statusUrl = $"/models/{name}/retrainings/{run.InstanceId}";
             return new AcceptedResult(statusUrl, new { instanceId = run.InstanceId, model = name, specVersion = run.SpecVersion, statusUrl });
         });
@@ -120,7 +125,7 @@ public sealed partial class RetrainingFunctions(
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            await retraining.TerminateAsync(client, name, id, CallerIdentity.Name(request) ?? "anonymous", body?.Reason, cancellationToken);
+            await retraining.TerminateAsync(client, name, id, CallerIdentity.Name(request) ?? RetrainingService.Anonymous, body?.Reason, cancellationToken);
             return new AcceptedResult($"/models/{name}/retrainings/{id}", new { instanceId = id, terminated = true });
         });
     }
@@ -148,7 +153,7 @@ public sealed partial class RetrainingFunctions(
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var change = await registry.RollbackAsync(name, RetrainingActivities.ProductionAlias, CallerIdentity.Name(request) ?? "anonymous", reason, cancellationToken);
+            var change = await registry.RollbackAsync(name, RetrainingActivities.ProductionAlias, CallerIdentity.Name(request) ?? RetrainingService.Anonymous, reason, cancellationToken);
             return new OkObjectResult(new
             {
                 model = name,
@@ -175,8 +180,8 @@ public sealed partial class RetrainingFunctions(
 
     /// <summary>
     /// "New data arrived": a message <c>{"model": "name", "data": "container/path.csv", "reason": "..."}</c> starts a
-    /// retraining. While one runs the message fails and returns after the queue's visibility timeout, so it is retried
-    /// rather than lost; after the queue's maximum dequeue count it lands in the poison queue.
+    /// retraining. While the model's retraining runs, the request is sent again to wait <c>Retraining__BusyRetryDelay</c>;
+    /// a message that cannot start one (bad JSON, no spec) fails, is retried, and lands in the poison queue.
     /// </summary>
     [Function("RetrainOnNewData")]
     public async Task RetrainOnNewData(
@@ -199,8 +204,17 @@ public sealed partial class RetrainingFunctions(
             throw new InvalidOperationException("A retraining message must name its model: {\"model\": \"name\", \"data\": \"container/path.csv\"}.");
         }
 
-        var run = await retraining.StartAsync(client, model, request, "queue", "queue", cancellationToken);
-        LogQueued(logger, model, run.InstanceId);
+        try
+        {
+            var run = await retraining.StartAsync(client, model, request, "queue", "queue", cancellationToken);
+            LogQueued(logger, model, run.InstanceId);
+        }
+        catch (RetrainingConflictException ex)
+        {
+            // Waits for the running retraining rather than spending its dequeue count on it.
+            await requests.SendAsync(request, requests.BusyRetryDelay, cancellationToken);
+            LogDeferred(logger, model, ex.RunningInstanceId, requests.BusyRetryDelay);
+        }
     }
 
     private static async Task<(T? Body, IActionResult? Error)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
@@ -225,6 +239,9 @@ public sealed partial class RetrainingFunctions(
             return (null, ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be JSON such as {example}: {ex.Message}"));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retraining request for {Model} waits {Delay}: {RunningInstanceId} is running")]
+    private static partial void LogDeferred(ILogger logger, string model, string runningInstanceId, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining of {Model} started from the queue as {InstanceId}")]
     private static partial void LogQueued(ILogger logger, string model, string instanceId);

@@ -94,6 +94,62 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Reject_AfterAnotherReviewerApproved_Answers409NamingTheFirstDecision()
+    {
+        string model = await PrepareAsync("twice", spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });
+        string id = await Client.StartRetrainingAsync(model, caller: Alice);
+        await WaitForApprovalStepAsync(model, id);
+
+        var (approved, _) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "fine"}""", Bob);
+        var (late, lateBody) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/reject", """{"reason": "wait"}""", "carol@example.com");
+
+        Assert.Equal(HttpStatusCode.Accepted, approved);
+        Assert.Equal(HttpStatusCode.Conflict, late);
+        Assert.Contains(Bob, lateBody.GetProperty("error").GetString());
+        Assert.Equal("promoted", (await Client.WaitForOutcomeAsync(model, id)).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task StartRetraining_ManualApprovalWithoutASignedInCaller_Answers403()
+    {
+        string model = await PrepareAsync("anon", spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });
+
+        var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrain");
+
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("signed-in caller", body.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("training-data/../models/sha256/x.onnx")]
+    [InlineData("training-data/a//b.csv")]
+    [InlineData("models/x.csv")]
+    public async Task StartRetraining_DataOutsideTheAllowedContainers_Answers400(string data)
+    {
+        string model = await PrepareAsync("escape");
+
+        var spec = JsonNode.Parse(DemoSpec.Json)!.AsObject();
+        spec["data"]!["dataset"] = null;
+        spec["data"]!["source"] = data;
+
+        var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrain", JsonSerializer.Serialize(new { data }));
+        var (specStatus, _) = await Client.SendJsonAsync(HttpMethod.Put, $"/specs/{model}", spec.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, specStatus);
+    }
+
+    [Fact]
+    public async Task GetDataset_Unknown_Answers404()
+    {
+        var (status, body) = await Client.SendJsonAsync(HttpMethod.Get, $"/datasets/{Unique("nodata")}");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("error").GetString()));
+    }
+
+    [Fact]
     public async Task Reject_ByReviewer_CandidateStaysRegisteredRejectedAndNothingPromoted()
     {
         string model = await PrepareAsync("reject", spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });
@@ -223,6 +279,7 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
         Assert.Contains("no earlier version", againBody.GetProperty("error").GetString());
         Assert.Equal(otherProduction, (await GetAsync($"/models/{other}")).GetProperty("aliases").GetProperty("production").GetInt32());
         var lineage = await GetAsync($"/models/{model}/versions/{second.GetProperty("candidateVersion").GetInt32()}/lineage");
+        Assert.Equal("rolled-back", lineage.GetProperty("status").GetString());
         var rollback = lineage.GetProperty("aliasHistory").EnumerateArray().Last();
         Assert.Equal("rollback", rollback.GetProperty("kind").GetString());
         Assert.Equal("complaints", rollback.GetProperty("reason").GetString());
@@ -301,3 +358,4 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..24];
 }
+

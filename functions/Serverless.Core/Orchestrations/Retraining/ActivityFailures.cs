@@ -20,9 +20,14 @@ internal static class ActivityFailures
         "System.Threading.Tasks.TaskCanceledException",
     ];
 
-    /// <summary>Storage and network faults, worth retrying; bad data or a bad model fails the same way again.</summary>
+    /// <summary>
+    /// Storage and network faults, worth retrying; bad data or a bad model fails the same way again. The outermost
+    /// exception decides (through aggregates): a data error caused by a missing blob is a data error.
+    /// </summary>
     public static bool IsTransient(TaskFailureDetails failure) =>
-        Chain(failure).Any(type => TransientTypes.Contains(type.Type, StringComparer.Ordinal));
+        Chain(failure).SkipWhile(e => e.Type is "System.AggregateException" or "(unknown)" or "")
+            .Select(e => TransientTypes.Contains(e.Type, StringComparer.Ordinal))
+            .FirstOrDefault();
 
     /// <summary>The failure's message as a person reads it: the exception's own message, without types or stack traces.</summary>
     public static string Message(TaskFailureDetails failure) => Chain(failure).FirstOrDefault().Message ?? failure.ErrorMessage;

@@ -67,7 +67,7 @@ public sealed class RetrainingActivities
         {
             int version = await ChooseExternalCandidateAsync(model, run.Input.CandidateVersion, cancellationToken);
             var external = Lineage(run, spec, dataset, TrainerCatalog.External, new Dictionary<string, double>(), null);
-            await PutReviewAsync(model, version, existing => existing ?? new CandidateReview("candidate", run.InstanceId, external), cancellationToken);
+            await PutReviewAsync(model, version, existing => Mine(existing, run) ?? new CandidateReview("candidate", run.InstanceId, external), cancellationToken);
             return new CandidateInfo(version, TrainerCatalog.External, 0);
         }
 
@@ -78,7 +78,7 @@ public sealed class RetrainingActivities
             var review = await _runs.GetReviewAsync(model, registered, cancellationToken);
             var done = await _registry.GetVersionAsync(model, registered, cancellationToken);
             var lineage = review?.Training ?? done.Metadata.Training!;
-            await PutReviewAsync(model, registered, existing => existing ?? new CandidateReview("candidate", run.InstanceId, lineage), cancellationToken);
+            await PutReviewAsync(model, registered, existing => Mine(existing, run) ?? new CandidateReview("candidate", run.InstanceId, lineage), cancellationToken);
             return new CandidateInfo(registered, lineage.Trainer, lineage.TrainingSeconds ?? 0);
         }
 
@@ -97,7 +97,7 @@ public sealed class RetrainingActivities
             training);
         using var onnx = new MemoryStream(trained.Onnx, writable: false);
         var info = await _registry.RegisterAsync(model, onnx, metadata, operation, cancellationToken);
-        await PutReviewAsync(model, info.Version, _ => new CandidateReview("candidate", run.InstanceId, training), cancellationToken);
+        await PutReviewAsync(model, info.Version, existing => Mine(existing, run) ?? new CandidateReview("candidate", run.InstanceId, training), cancellationToken);
         return new CandidateInfo(info.Version, trained.Trainer, trained.Duration.TotalSeconds);
     }
 
@@ -156,10 +156,25 @@ public sealed class RetrainingActivities
         var spec = await _specs.GetAsync(model, run.Input.SpecVersion, cancellationToken);
         var evaluation = input.Evaluation;
         var report = GateEvaluator.Evaluate(spec.Spec, evaluation.Candidate, evaluation.Champion);
+        if (evaluation is { Champion: null, ChampionVersion: not null, ChampionNote: { } note })
+        {
+            // There is a production version, but it could not be compared: say so rather than "no production version".
+            report = report with
+            {
+                Results = [.. report.Results.Select(r => r.Gate.StartsWith("regression", StringComparison.Ordinal) ? r with { Message = "not compared: " + note } : r)],
+            };
+        }
+
         string? reason = report.Passed ? null : string.Join(" ", report.Failures);
         bool newlyRejected = false;
         await PutReviewAsync(model, version, existing =>
         {
+            if (existing is { Status: "approved" or "promoted" })
+            {
+                // A late duplicate of this step: the run has moved on.
+                return existing;
+            }
+
             newlyRejected = !report.Passed && existing?.Status != "rejected";
             return Require(existing, version) with
             {
@@ -190,6 +205,11 @@ public sealed class RetrainingActivities
         bool newlyRejected = false;
         await PutReviewAsync(model, version, existing =>
         {
+            if (existing is { Status: "promoted" })
+            {
+                return existing;
+            }
+
             newlyRejected = !decision.Approved && existing?.Status != "rejected";
             return Require(existing, version) with
             {
@@ -204,19 +224,38 @@ public sealed class RetrainingActivities
         }
     }
 
-    /// <summary>Moves production to the candidate, once per retraining.</summary>
+    /// <summary>
+    /// Moves production to the candidate, once per retraining; refused when the run was terminated or production moved
+    /// since the candidate was compared with it.
+    /// </summary>
     public async Task<AliasChange> PromoteAsync(RetrainingStepInput run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         string model = run.Input.Model;
         int version = run.CandidateVersion ?? throw new ArgumentException("The promote step needs the candidate.", nameof(run));
-        var review = await _runs.GetReviewAsync(model, version, cancellationToken);
-        string by = review?.Approval?.By ?? $"retraining {run.InstanceId}";
+        string operation = "promote-" + run.InstanceId;
+        var review = Mine(await _runs.GetReviewAsync(model, version, cancellationToken), run);
+        if (await _registry.FindOperationAsync(model, operation, cancellationToken) is null)
+        {
+            if ((await _runs.GetAsync(model, run.InstanceId, cancellationToken)).Outcome == RetrainingOutcomes.Terminated)
+            {
+                throw new RetrainingException($"Retraining {run.InstanceId} was terminated; version {version} is not promoted.");
+            }
+
+            int? production = await ProductionVersionAsync(model, cancellationToken);
+            if (production != review?.ChampionVersion)
+            {
+                throw new RetrainingException(
+                    $"Production moved from {Describe(review?.ChampionVersion)} to {Describe(production)} after the candidate was compared with it; version {version} is not promoted. Start a new retraining to compare against the current production version.");
+            }
+        }
+
+        string by = review?.Approval is { Approved: true } approval ? approval.By : $"retraining {run.InstanceId}";
         var change = await _registry.SetAliasAsync(
             model,
             ProductionAlias,
             version,
-            new AliasMove(by, AliasMoveKinds.Promotion, $"retraining {run.InstanceId}", "promote-" + run.InstanceId),
+            new AliasMove(by, AliasMoveKinds.Promotion, $"retraining {run.InstanceId}", operation),
             cancellationToken);
         await PutReviewAsync(model, version, existing => Require(existing, version) with { Status = "promoted" }, cancellationToken);
         return change;
@@ -284,6 +323,12 @@ public sealed class RetrainingActivities
             await _runs.PutReviewAsync(model, version, updated, cancellationToken);
         }
     }
+
+    private static string Describe(int? version) => version is int v ? $"version {v}" : "none";
+
+    // A review written by another run (an earlier judgement of the same external version) is not this run's.
+    private static CandidateReview? Mine(CandidateReview? review, RetrainingStepInput run) =>
+        review is not null && review.InstanceId == run.InstanceId ? review : null;
 
     private static CandidateReview Require(CandidateReview? review, int version) =>
         review ?? throw new RetrainingException($"Version {version} has no review record; the train step writes it first.");

@@ -97,6 +97,12 @@ public sealed class RetrainingRunStore(TableServiceClient tables, TimeProvider c
     /// <exception cref="RetrainingNotFoundException">The model has no run with that id.</exception>
     public async Task<RetrainingRun> GetAsync(string model, string instanceId, CancellationToken cancellationToken)
     {
+        // Ids are "retrain-" and a model name and a time: anything else (a '#', '\\' or '?' a table key refuses) is no run.
+        if (!instanceId.StartsWith("retrain-", StringComparison.Ordinal) || instanceId.Any(c => !char.IsAsciiLetterOrDigit(c) && c is not '-' and not '_' and not '.'))
+        {
+            throw new RetrainingNotFoundException($"'{Registry.ModelRegistry.Shorten(instanceId)}' is not a retraining id. List them with GET /models/{model}/retrainings.");
+        }
+
         await EnsureProvisionedAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(model, RunRow(instanceId), cancellationToken: cancellationToken);
         return row.HasValue
@@ -136,6 +142,26 @@ public sealed class RetrainingRunStore(TableServiceClient tables, TimeProvider c
             new TableEntity(model, ReviewRow(version)) { ["Status"] = stamped.Status, ["Review"] = JsonSerializer.Serialize(stamped) },
             TableUpdateMode.Replace,
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Records a reviewer's decision on a run unless one is recorded: the first decision wins, whoever sends it.
+    /// </summary>
+    /// <returns>The decision that stands: <paramref name="decision"/>, or the one recorded before it.</returns>
+    public async Task<ApprovalDecision> RecordDecisionAsync(string model, string instanceId, ApprovalDecision decision, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        await EnsureProvisionedAsync(cancellationToken);
+        try
+        {
+            await _table.AddEntityAsync(new TableEntity(model, "decision-" + instanceId) { ["Decision"] = JsonSerializer.Serialize(decision) }, cancellationToken);
+            return decision;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var first = await _table.GetEntityAsync<TableEntity>(model, "decision-" + instanceId, cancellationToken: cancellationToken);
+            return JsonSerializer.Deserialize<ApprovalDecision>(first.Value.GetString("Decision"))!;
+        }
     }
 
     /// <summary>The last schedule occurrence a retraining was started for, or null.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.Core.Registry;
+using Serverless.Core.Training.Datasets;
 using Serverless.Core.Training.Specs;
 
 namespace Serverless.Core.Orchestrations.Retraining;
@@ -10,8 +11,11 @@ namespace Serverless.Core.Orchestrations.Retraining;
 /// Starts, watches, decides on and stops retrainings: the operations behind the HTTP API, the schedule and the
 /// "new data" queue. One retraining per model at a time.
 /// </summary>
-public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, TimeProvider clock)
+public sealed partial class RetrainingService(SpecStore specs, DatasetStore datasets, RetrainingRunStore runs, TimeProvider clock)
 {
+    /// <summary>Who a caller is when no principal came with the request.</summary>
+    public const string Anonymous = "anonymous";
+
     /// <summary>Starts a retraining of <paramref name="model"/> under its latest spec.</summary>
     /// <exception cref="RetrainingConflictException">One is already running.</exception>
     public async Task<RetrainingRun> StartAsync(
@@ -24,6 +28,17 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
         if (request.CandidateVersion is int candidate)
         {
             ModelRegistry.ValidateVersion(candidate);
+        }
+
+        if (request.Data is { } data)
+        {
+            datasets.CheckSource(data);
+        }
+
+        if (ModelSpecDefaults.ApprovalMode(spec.Spec) == ApprovalModes.Manual && startedBy == Anonymous)
+        {
+            throw new ApprovalRefusedException(
+                $"Model '{model}' needs a reviewer's approval, and a reviewer must not be the one who started the run: starting it needs a signed-in caller (App Service authentication's X-MS-CLIENT-PRINCIPAL).");
         }
 
         var now = clock.GetUtcNow();
@@ -62,6 +77,7 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
     public async Task<RetrainingStatus> GetStatusAsync(DurableTaskClient client, string model, string instanceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ModelRegistry.ValidateName(model);
         var run = await runs.GetAsync(model, instanceId, cancellationToken);
 
         // The custom status travels only with inputs and outputs.
@@ -135,7 +151,14 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
                 $"Retraining '{instanceId}' is not waiting for approval (status {status.RuntimeStatus}, step {status.CurrentStep ?? "none"}{(status.Outcome is { } o ? ", outcome " + o : string.Empty)}).");
         }
 
-        var decision = new ApprovalDecision(approve, by, reason, clock.GetUtcNow());
+        var decision = await runs.RecordDecisionAsync(model, instanceId, new ApprovalDecision(approve, by, reason, clock.GetUtcNow()), cancellationToken);
+        if (decision.By != by || decision.Approved != approve)
+        {
+            throw new NotAwaitingApprovalException(
+                $"Retraining '{instanceId}' was already {(decision.Approved ? "approved" : "rejected")} by {decision.By} at {decision.At:u}; the first decision stands.");
+        }
+
+        // Raised again when the same reviewer repeats the call: the orchestration takes the first event only.
         await client.RaiseEventAsync(instanceId, RetrainingWorkflow.ApprovalEvent, decision, cancellationToken);
         return decision;
     }
@@ -144,6 +167,7 @@ public sealed class RetrainingService(SpecStore specs, RetrainingRunStore runs, 
     public async Task<RetrainingRun> TerminateAsync(DurableTaskClient client, string model, string instanceId, string by, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ModelRegistry.ValidateName(model);
         var run = await runs.GetAsync(model, instanceId, cancellationToken);
         var instance = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken);
         if (instance is { IsCompleted: true })

@@ -14,14 +14,19 @@ using Serverless.Core.Training.Trainers;
 namespace Serverless.Core.Orchestrations.Retraining;
 
 /// <summary>Registers the retraining line: specs, datasets, trainer, evaluator, the orchestration's activities, runs and lineage.</summary>
-public static class RetrainingServiceCollectionExtensions
+public static partial class RetrainingServiceCollectionExtensions
 {
     /// <summary>Adds the retraining line's services and binds <c>Training</c> and <c>Retraining</c> options.</summary>
     public static IServiceCollection AddRetraining(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<TrainingOptions>().Bind(configuration.GetSection(TrainingOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>());
-        services.AddOptions<RetrainingOptions>().Bind(configuration.GetSection(RetrainingOptions.SectionName));
+        services.AddOptions<RetrainingOptions>()
+            .Bind(configuration.GetSection(RetrainingOptions.SectionName))
+            .Validate(o => TableName().IsMatch(o.Table), "Retraining__Table must be a table name: 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => o.BusyRetryDelay > TimeSpan.Zero && o.BusyRetryDelay <= TimeSpan.FromDays(7), "Retraining__BusyRetryDelay must be a positive time span of at most 7 days, such as 00:02:00.")
+            .ValidateOnStart();
+        services.AddSingleton<RetrainingRequestSender>();
         services.AddSingleton<SpecStore>();
         services.AddSingleton<DatasetStore>();
         services.AddSingleton<ModelTrainer>();
@@ -40,4 +45,7 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetRequiredService<RetrainingRunStore>()));
         return services;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    private static partial System.Text.RegularExpressions.Regex TableName();
 }

@@ -40,12 +40,13 @@ public static class RetrainingWorkflow
     /// <summary>The external event a reviewer's decision arrives as.</summary>
     public const string ApprovalEvent = "approval";
 
-    // Storage hiccups are retried; a failure of the data or the model is not (it would fail the same way again).
+    // Storage hiccups are retried, for about five minutes in all; a failure of the data or the model is not (it would
+    // fail the same way again). A longer outage fails the run with the storage error, and the next retraining starts over.
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 6,
+        maxNumberOfAttempts: 10,
         firstRetryInterval: TimeSpan.FromSeconds(2),
         backoffCoefficient: 2,
-        maxRetryInterval: TimeSpan.FromSeconds(30))
+        maxRetryInterval: TimeSpan.FromMinutes(1))
     {
         HandleFailure = ActivityFailures.IsTransient,
     });
@@ -146,8 +147,17 @@ public static class RetrainingWorkflow
         TaskOrchestrationContext context, ProgressTracker progress, RetrainingStepInput run, string outcome, string? reason)
     {
         var result = new RetrainingResult(outcome, run.CandidateVersion, reason);
-        await context.CallActivityAsync(FinishActivity, new FinishStepInput(run, result), Retry);
         progress.Finish(result);
+        try
+        {
+            await context.CallActivityAsync(FinishActivity, new FinishStepInput(run, result), Retry);
+        }
+        catch (TaskFailedException)
+        {
+            // The outcome stands (it is the status); the run's record then says no outcome, and its lock is taken over
+            // by the next start, which sees this orchestration completed.
+        }
+
         return result;
     }
 

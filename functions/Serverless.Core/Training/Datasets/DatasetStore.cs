@@ -196,16 +196,43 @@ public sealed class DatasetStore
             : throw new TrainingDataException($"The spec reads {read.Table.RowCount} rows from snapshot {snapshot.Id}, which has {snapshot.Rows}: it is not the spec the snapshot was taken with. Take a new snapshot.");
     }
 
-    private async Task<(BlobClient Blob, string Format)> ResolveAsync(ModelSpec spec, string source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Checks a data source without reading it: <c>dataset:name</c> with a valid name, or <c>container/path</c> in one of
+    /// <see cref="TrainingOptions.DataContainers"/>.
+    /// </summary>
+    /// <exception cref="TrainingDataException">The source is malformed or outside the allowed containers; the message says which.</exception>
+    public void CheckSource(string source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         if (source.StartsWith(ModelSpecDefaults.DatasetSourcePrefix, StringComparison.Ordinal))
         {
-            string name = source[ModelSpecDefaults.DatasetSourcePrefix.Length..];
-            if (ModelSpecValidator.NameProblem(name, "dataset") is { } problem)
+            if (ModelSpecValidator.NameProblem(source[ModelSpecDefaults.DatasetSourcePrefix.Length..], "dataset") is { } problem)
             {
                 throw new TrainingDataException(problem);
             }
 
+            return;
+        }
+
+        if (!BlobReference.TryParse(source, out string container, out _))
+        {
+            throw new TrainingDataException(ModelSpecValidator.SourceProblem(source)!);
+        }
+
+        var allowed = _options.DataContainerList;
+        if (!allowed.Contains(container, StringComparer.Ordinal))
+        {
+            throw new TrainingDataException(
+                $"Training data is read only from the container(s) {string.Join(", ", allowed.Select(c => $"'{c}'"))} (Training__DataContainers), not '{container}'.");
+        }
+    }
+
+    private async Task<(BlobClient Blob, string Format)> ResolveAsync(ModelSpec spec, string source, CancellationToken cancellationToken)
+    {
+        CheckSource(source);
+        if (source.StartsWith(ModelSpecDefaults.DatasetSourcePrefix, StringComparison.Ordinal))
+        {
+            string name = source[ModelSpecDefaults.DatasetSourcePrefix.Length..];
             var row = await _table.GetEntityIfExistsAsync<TableEntity>(UploadPartition(name), LatestRow, cancellationToken: cancellationToken);
             if (!row.HasValue)
             {
@@ -215,22 +242,10 @@ public sealed class DatasetStore
             return (_container.GetBlobClient(BlobName(FromEntity(row.Value!).Sha256, DataFormats.Csv)), DataFormats.Csv);
         }
 
-        if (ModelSpecValidator.SourceProblem(source) is { } malformed)
-        {
-            throw new TrainingDataException(malformed);
-        }
-
-        string[] parts = source.Split('/', 2);
-        var allowed = _options.DataContainerList;
-        if (!allowed.Contains(parts[0], StringComparer.Ordinal))
-        {
-            throw new TrainingDataException(
-                $"Training data is read only from the container(s) {string.Join(", ", allowed.Select(c => $"'{c}'"))} (Training__DataContainers), not '{parts[0]}'.");
-        }
-
+        _ = BlobReference.TryParse(source, out string container, out string path);
         string format = ModelSpecDefaults.Format(spec, source)
             ?? throw new TrainingDataException($"'{ModelRegistry.Shorten(source)}' ends neither in .csv nor .parquet: give data.format (\"csv\" or \"parquet\") in the spec.");
-        return (_blobs.GetBlobContainerClient(parts[0]).GetBlobClient(parts[1]), format);
+        return (_blobs.GetBlobContainerClient(container).GetBlobClient(path), format);
     }
 
     private async Task<StagedFile> StageAsync(BlobClient blob, string source, string missing, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cronos;
 using Serverless.Core.Registry;
+using Serverless.Core.Storage;
 using Serverless.Core.Training.Evaluation;
 using Serverless.Core.Training.Trainers;
 
@@ -52,9 +53,8 @@ public static class ModelSpecValidator
     /// <summary>Why <paramref name="source"/> is not a <c>container/path</c> blob reference, or null when it is one.</summary>
     internal static string? SourceProblem(string source)
     {
-        string[] parts = source.Split('/', 2);
-        return parts.Length != 2 || !ModelRegistry.IsContainerName(parts[0]) || parts[1].Length is 0 or > 1024 || parts[1].StartsWith('/')
-            ? $"'{Quote(source)}' is not a blob reference: write it as \"container/path/to/data.csv\" (a container name is 3 to 63 lower-case letters, digits and single hyphens)."
+        return !BlobReference.TryParse(source, out _, out _)
+            ? $"'{Quote(source)}' is not a blob reference: write it as \"container/path/to/data.csv\" (a container name is 3 to 63 lower-case letters, digits and single hyphens; no empty, '.' or '..' path segments)."
             : null;
     }
 

@@ -21,6 +21,13 @@ public sealed class ActivityFailuresTests
         Assert.True(ActivityFailures.IsTransient(new TaskFailureDetails("(unknown)", StorageOutage, null, null, null)));
 
     [Fact]
+    public void IsTransient_DataErrorCausedByAMissingBlob_False() =>
+        Assert.False(ActivityFailures.IsTransient(new TaskFailureDetails("(unknown)", """
+            { "errorType": "Serverless.Core.Training.TrainingDataException", "errorMessage": "There is no blob 'training-data/x.csv'.",
+              "innerFailure": { "errorType": "Azure.RequestFailedException", "errorMessage": "The specified blob does not exist." } }
+            """, null, null, null)));
+
+    [Fact]
     public void IsTransient_BadData_False() =>
         Assert.False(ActivityFailures.IsTransient(new TaskFailureDetails("(unknown)", BadData, null, null, null)));
 
