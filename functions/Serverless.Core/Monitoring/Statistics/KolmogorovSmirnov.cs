@@ -39,23 +39,32 @@ public static class KolmogorovSmirnov
     }
 
     /// <summary>
-    /// The one-sample test of present live values against a numeric baseline stored as quantile bins. The baseline's
-    /// CDF is approximated piecewise-linearly: it is exact at the inner edges (the cumulative bin shares) and linear
-    /// in between; the outer bins, whose far ends the baseline does not store, are given the density of their inner
-    /// neighbour (with one edge only, a width of one standard deviation; with no edge, all mass at the mean). D is
-    /// taken at the live values and the edges after each step (right limits), so a value the training data held
-    /// many times (an edge with a point mass, such as 0) is not mistaken for a gap; for continuous data this
-    /// under-states D by at most 1/n. The baseline is treated as exact, which holds when it came from many more rows
-    /// than the live sample has.
+    /// The one-sample test of present live values against a numeric baseline stored as quantile bins. The bins pin
+    /// the baseline's CDF down only at the inner edges (the cumulative bin shares); between edges it is taken as
+    /// linear (close for quantile bins of a smooth distribution). The two outer bins' far ends are not stored, so
+    /// there D is only taken at the edges: a lower bound that still sees a change in the tails' mass but not in
+    /// their shape. D is taken after each step (right limits), so a value the training data held many times (an
+    /// edge with a point mass, such as 0) is not mistaken for a gap; for continuous data this under-states D by at
+    /// most 1/n. With no edge (every training value was the mean), D is the share of live values elsewhere. The
+    /// baseline is treated as exact, which holds when it came from many more rows than the live sample has.
     /// </summary>
-    /// <exception cref="ArgumentException">The baseline is not numeric or has no bins; the sample is empty or holds NaN.</exception>
+    /// <exception cref="ArgumentException">The baseline is not numeric or has no present values; the sample is empty or holds NaN.</exception>
     public static KolmogorovSmirnovResult AgainstBaseline(FeatureBaseline baseline, IReadOnlyList<double> live)
     {
         double[] x = Sorted(live, nameof(live));
         var cdf = BaselineCdf.From(baseline);
+        double[] edges = cdf.Edges;
         double d = 0;
+        if (edges.Length == 0)
+        {
+            double at = baseline.Mean ?? throw new ArgumentException($"The baseline of '{baseline.Name}' has one bin but no mean.", nameof(baseline));
+            double tolerance = 1e-9 * Math.Max(1, Math.Abs(at));
+            d = (double)x.Count(v => Math.Abs(v - at) > tolerance) / x.Length;
+            return new KolmogorovSmirnovResult(d, PValue(d, x.Length), x.Length);
+        }
+
         int below = 0;
-        foreach (double edge in cdf.Edges)
+        foreach (double edge in edges)
         {
             while (below < x.Length && x[below] <= edge)
             {
@@ -67,12 +76,11 @@ public static class KolmogorovSmirnov
 
         for (int i = 0; i < x.Length; i++)
         {
-            if (i + 1 < x.Length && x[i + 1] == x[i])
+            bool lastOfTies = i + 1 == x.Length || x[i + 1] != x[i];
+            if (lastOfTies && x[i] > edges[0] && x[i] < edges[^1])
             {
-                continue;
+                d = Math.Max(d, Math.Abs(((double)(i + 1) / x.Length) - cdf.At(x[i])));
             }
-
-            d = Math.Max(d, Math.Abs(((double)(i + 1) / x.Length) - cdf.At(x[i])));
         }
 
         return new KolmogorovSmirnovResult(d, PValue(d, x.Length), x.Length);
