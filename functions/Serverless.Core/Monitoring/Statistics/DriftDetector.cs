@@ -17,10 +17,10 @@ public static class DriftDetector
         options = Checked(options);
         var buckets = FeatureBuckets.Numeric(baseline, live);
         double[] present = live.Where(v => !float.IsNaN(v)).Select(v => (double)v).ToArray();
-        if (!(baseline.BinShares!.Sum() > 0))
+        DriftResult psi = Psi(baseline.Name, buckets, live.Count, options);
+        if (!(baseline.BinShares?.Sum() > 0))
         {
-            const string Nothing = "the baseline has no present values to compare against";
-            return [NotTested(baseline.Name, DriftTests.Psi, options.PsiThreshold, Nothing, live.Count), NotTested(baseline.Name, DriftTests.KolmogorovSmirnov, options.PValueThreshold, Nothing, present.Length)];
+            return [psi, NotTested(baseline.Name, DriftTests.KolmogorovSmirnov, options.PValueThreshold, "not tested: the feature was always missing in training", present.Length)];
         }
 
         DriftResult ks;
@@ -37,7 +37,7 @@ public static class DriftDetector
                 present.Length);
         }
 
-        return [Psi(baseline.Name, buckets, live.Count, options), ks];
+        return [psi, ks];
     }
 
     /// <summary>PSI and chi-square of live categories (empty: missing) against a categorical baseline.</summary>
@@ -65,10 +65,10 @@ public static class DriftDetector
                 live.Count);
         }
 
-        return [Psi(baseline.Name, buckets, live.Count, options), chi];
+        return [Psi(baseline.Name, buckets, live.Count, options, categorical: true), chi];
     }
 
-    private static DriftResult Psi(string feature, IReadOnlyList<Bucket> buckets, int count, DriftOptions options)
+    private static DriftResult Psi(string feature, IReadOnlyList<Bucket> buckets, int count, DriftOptions options, bool categorical = false)
     {
         if (count < options.MinimumSampleSize)
         {
@@ -81,9 +81,12 @@ public static class DriftDetector
         bool drifted = psi > options.PsiThreshold;
         string reading = PopulationStability.Read(psi).ToString().ToLowerInvariant();
         return new DriftResult(feature, DriftTests.Psi, psi, null, options.PsiThreshold, drifted,
-            $"PSI {EvidenceText.Number(psi)} ({reading}; {(drifted ? "above" : "not above")} {EvidenceText.Number(options.PsiThreshold)}) over {count} values; largest change: {buckets[largest].Label} {EvidenceText.Percent(actual[largest])} live vs {EvidenceText.Percent(buckets[largest].ExpectedShare)} in training",
+            $"PSI {EvidenceText.Number(psi)} ({reading}; {(drifted ? "above" : "not above")} {EvidenceText.Number(options.PsiThreshold)}) over {count} values; largest change: {Describe(buckets[largest].Label, categorical)} {EvidenceText.Percent(actual[largest])} live vs {EvidenceText.Percent(buckets[largest].ExpectedShare)} in training",
             count);
     }
+
+    private static string Describe(string bucket, bool categorical) =>
+        bucket == FeatureBuckets.Missing ? "missing values" : categorical ? $"'{bucket}'" : bucket;
 
     private static DriftResult NotEnough(string feature, string test, double threshold, int count, DriftOptions options, string what) =>
         NotTested(feature, test, threshold, $"not enough data: {count} {what}, {options.MinimumSampleSize} needed", count);

@@ -16,6 +16,14 @@ internal static class FeatureBuckets
     public static IReadOnlyList<Bucket> Numeric(FeatureBaseline baseline, IReadOnlyList<float> live)
     {
         double[] edges = NumericEdges(baseline, out IReadOnlyList<double> shares);
+
+        // A baseline without present values (the feature was always missing in training) still has a bucket for
+        // present values: expected share 0, so live values there count as a shift.
+        if (shares.Count == 0)
+        {
+            shares = [0.0];
+        }
+
         var counts = new long[shares.Count];
         long missing = 0;
         foreach (float value in live)
@@ -79,9 +87,9 @@ internal static class FeatureBuckets
         RequireType(baseline, FeatureTypes.Numeric);
         double[] edges = baseline.BinEdges?.ToArray() ?? [];
         shares = baseline.BinShares ?? [];
-        if (shares.Count != edges.Length + 1)
+        if (shares.Count != edges.Length + 1 && !(shares.Count == 0 && edges.Length == 0))
         {
-            throw new ArgumentException($"The baseline of '{baseline.Name}' has {edges.Length} bin edges and {shares.Count} bin shares; it needs one share more than edges.", nameof(baseline));
+            throw new ArgumentException($"The baseline of '{baseline.Name}' has {edges.Length} bin edges and {shares.Count} bin shares; it needs one share more than edges (or neither, when the feature was always missing).", nameof(baseline));
         }
 
         return edges;
@@ -95,10 +103,10 @@ internal static class FeatureBuckets
     }
 
     private static string BinLabel(double[] edges, int bin) =>
-        edges.Length == 0 ? "all values"
-        : bin == 0 ? $"<= {EvidenceText.Number(edges[0])}"
-        : bin == edges.Length ? $"> {EvidenceText.Number(edges[^1])}"
-        : $"({EvidenceText.Number(edges[bin - 1])}, {EvidenceText.Number(edges[bin])}]";
+        edges.Length == 0 ? "present values"
+        : bin == 0 ? $"values <= {EvidenceText.Number(edges[0])}"
+        : bin == edges.Length ? $"values > {EvidenceText.Number(edges[^1])}"
+        : $"values in ({EvidenceText.Number(edges[bin - 1])}, {EvidenceText.Number(edges[bin])}]";
 
     private static void RequireType(FeatureBaseline baseline, string type)
     {

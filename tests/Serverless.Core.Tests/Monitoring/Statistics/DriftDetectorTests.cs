@@ -45,7 +45,7 @@ public sealed class DriftDetectorTests
         var psi = DriftDetector.Evaluate(Age, live)[0];
 
         Assert.True(psi.Drifted, psi.Evidence);
-        Assert.Contains(FeatureBucketsMissing, psi.Evidence, StringComparison.Ordinal);
+        Assert.Contains("largest change: missing values 40% live vs 0% in training", psi.Evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,6 +61,23 @@ public sealed class DriftDetectorTests
             Assert.Equal(3, r.SampleSize);
             Assert.StartsWith("not enough data: 3", r.Evidence, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public void Evaluate_FeatureAlwaysMissingInTraining_PsiOnlyOnMissingness()
+    {
+        var baseline = NumericBaseline("empty", [double.NaN, double.NaN]);
+        float[] stillMissing = [.. Enumerable.Repeat(float.NaN, 100)];
+        float[] nowPresent = [.. Enumerable.Repeat(1f, 100)];
+
+        var unchanged = DriftDetector.Evaluate(baseline, stillMissing);
+        var changed = DriftDetector.Evaluate(baseline, nowPresent);
+
+        Assert.Equal(0, unchanged[0].Statistic!.Value, 12);
+        Assert.False(unchanged[1].Drifted);
+        Assert.Null(unchanged[1].Statistic);
+        Assert.True(changed[0].Drifted, changed[0].Evidence);
+        Assert.Contains("largest change: present values 100% live vs 0% in training", changed[0].Evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -84,6 +101,7 @@ public sealed class DriftDetectorTests
         Assert.Equal(0.549774439, results[0].Statistic!.Value, 8);
         Assert.Equal(126, results[1].Statistic!.Value, 9);
         Assert.Contains("'blue' seen 100 times, 40 expected", results[1].Evidence, StringComparison.Ordinal);
+        Assert.StartsWith("PSI 0.5498 (significant; above 0.25) over 200 values; largest change: '", results[0].Evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,8 +125,6 @@ public sealed class DriftDetectorTests
 
         Assert.All(results, r => Assert.NotNull(r.Statistic));
     }
-
-    private const string FeatureBucketsMissing = "__missing__";
 
     private static float[] Floats(double[] values) => [.. values.Select(v => (float)v)];
 
