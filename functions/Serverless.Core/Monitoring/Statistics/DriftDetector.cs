@@ -20,19 +20,19 @@ public static class DriftDetector
         DriftResult psi = Psi(baseline.Name, buckets, live.Count, options);
         if (!(baseline.BinShares?.Sum() > 0))
         {
-            return [psi, NotTested(baseline.Name, DriftTests.KolmogorovSmirnov, options.PValueThreshold, "not tested: the feature was always missing in training", present.Length)];
+            return [psi, NotTested(baseline.Name, DriftTestNames.KolmogorovSmirnov, options.PValueThreshold, "not tested: the feature was always missing in training", present.Length)];
         }
 
         DriftResult ks;
         if (present.Length < options.MinimumSampleSize)
         {
-            ks = NotEnough(baseline.Name, DriftTests.KolmogorovSmirnov, options.PValueThreshold, present.Length, options, "present values");
+            ks = NotEnough(baseline.Name, DriftTestNames.KolmogorovSmirnov, options.PValueThreshold, present.Length, options, "present values");
         }
         else
         {
             var result = KolmogorovSmirnov.AgainstBaseline(baseline, present);
             bool drifted = result.PValue < options.PValueThreshold;
-            ks = new DriftResult(baseline.Name, DriftTests.KolmogorovSmirnov, result.Statistic, result.PValue, options.PValueThreshold, drifted,
+            ks = new DriftResult(baseline.Name, DriftTestNames.KolmogorovSmirnov, result.Statistic, result.PValue, options.PValueThreshold, drifted,
                 $"KS D = {EvidenceText.Number(result.Statistic)} against the training distribution, p = {EvidenceText.Number(result.PValue)} over {present.Length} present values ({(drifted ? "below" : "not below")} {EvidenceText.Number(options.PValueThreshold)})",
                 present.Length);
         }
@@ -51,7 +51,7 @@ public static class DriftDetector
         DriftResult chi;
         if (live.Count < options.MinimumSampleSize)
         {
-            chi = NotEnough(baseline.Name, DriftTests.ChiSquare, options.PValueThreshold, live.Count, options, "values");
+            chi = NotEnough(baseline.Name, DriftTestNames.ChiSquare, options.PValueThreshold, live.Count, options, "values");
         }
         else
         {
@@ -60,7 +60,7 @@ public static class DriftDetector
             string most = result.LargestContributor is { } c
                 ? $"; furthest off: '{c.Name}' seen {c.Observed} times, {EvidenceText.Number(c.Expected)} expected"
                 : "; fewer than two categories to compare";
-            chi = new DriftResult(baseline.Name, DriftTests.ChiSquare, result.Statistic, result.PValue, options.PValueThreshold, drifted,
+            chi = new DriftResult(baseline.Name, DriftTestNames.ChiSquare, result.Statistic, result.PValue, options.PValueThreshold, drifted,
                 $"chi-square {EvidenceText.Number(result.Statistic)} with {result.DegreesOfFreedom} degrees of freedom, p = {EvidenceText.Number(result.PValue)} over {live.Count} values ({(drifted ? "below" : "not below")} {EvidenceText.Number(options.PValueThreshold)}){most}",
                 live.Count);
         }
@@ -72,7 +72,7 @@ public static class DriftDetector
     {
         if (count < options.MinimumSampleSize)
         {
-            return NotEnough(feature, DriftTests.Psi, options.PsiThreshold, count, options, "values");
+            return NotEnough(feature, DriftTestNames.Psi, options.PsiThreshold, count, options, "values");
         }
 
         var actual = PopulationStability.ActualShares(buckets);
@@ -80,7 +80,7 @@ public static class DriftDetector
         int largest = Enumerable.Range(0, buckets.Count).MaxBy(i => PopulationStability.Term(buckets[i].ExpectedShare, actual[i]));
         bool drifted = psi > options.PsiThreshold;
         string reading = PopulationStability.Read(psi).ToString().ToLowerInvariant();
-        return new DriftResult(feature, DriftTests.Psi, psi, null, options.PsiThreshold, drifted,
+        return new DriftResult(feature, DriftTestNames.Psi, psi, null, options.PsiThreshold, drifted,
             $"PSI {EvidenceText.Number(psi)} ({reading}; {(drifted ? "above" : "not above")} {EvidenceText.Number(options.PsiThreshold)}) over {count} values; largest change: {Describe(buckets[largest].Label, categorical)} {EvidenceText.Percent(actual[largest])} live vs {EvidenceText.Percent(buckets[largest].ExpectedShare)} in training",
             count);
     }

@@ -4,7 +4,7 @@ namespace Serverless.Core.Monitoring.Statistics;
 
 /// <summary>One drift test of one feature.</summary>
 /// <param name="Feature">The feature.</param>
-/// <param name="Test">Which test (<see cref="DriftTests"/>).</param>
+/// <param name="Test">Which test (<see cref="DriftTestNames"/>).</param>
 /// <param name="Statistic">The test's statistic (PSI, KS D, chi-square); null when it was not computed (not enough data).</param>
 /// <param name="PValue">The p-value for KS and chi-square; null for PSI and when not computed.</param>
 /// <param name="Threshold">What the statistic (PSI) or p-value (KS, chi-square) was held against.</param>

@@ -16,7 +16,7 @@ public sealed class DriftDetectorTests
     {
         var results = DriftDetector.Evaluate(Age, Floats(NormalSample.Draw(seed: 22, count: 1000, mean: 40, standardDeviation: 12)));
 
-        Assert.Equal([DriftTests.Psi, DriftTests.KolmogorovSmirnov], results.Select(r => r.Test));
+        Assert.Equal([DriftTestNames.Psi, DriftTestNames.KolmogorovSmirnov], results.Select(r => r.Test));
         Assert.All(results, r => Assert.False(r.Drifted, r.Evidence));
         Assert.All(results, r => Assert.Equal("age", r.Feature));
         Assert.True(results[0].Statistic < PopulationStability.ModerateThreshold, results[0].Evidence);
@@ -85,7 +85,7 @@ public sealed class DriftDetectorTests
     {
         var results = DriftDetector.Evaluate(Colour, Colours(red: 100, green: 60, blue: 40));
 
-        Assert.Equal([DriftTests.Psi, DriftTests.ChiSquare], results.Select(r => r.Test));
+        Assert.Equal([DriftTestNames.Psi, DriftTestNames.ChiSquare], results.Select(r => r.Test));
         Assert.All(results, r => Assert.False(r.Drifted, r.Evidence));
         Assert.Equal(1, results[1].PValue!.Value, 9);
     }

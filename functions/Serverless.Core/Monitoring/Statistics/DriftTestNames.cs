@@ -1,7 +1,7 @@
 namespace Serverless.Core.Monitoring.Statistics;
 
 /// <summary>The names <see cref="DriftResult.Test"/> takes.</summary>
-public static class DriftTests
+public static class DriftTestNames
 {
     /// <summary>Population Stability Index over the baseline's bins or categories (and missing values).</summary>
     public const string Psi = "psi";
