@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Core.Monitoring;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
 using Serverless.Core.SelfChecks;
@@ -40,6 +41,7 @@ public static class CoreServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<ModelRegistry>();
         services.AddServing(configuration);
+        services.AddMonitoring(configuration);
         services.AddRetraining(configuration);
         return services;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Cache;
 using Serverless.Core.Serving.Execution;
@@ -28,6 +29,7 @@ public sealed class InferenceService
     private readonly IMemoryCache _lookups;
     private readonly ServingOptions _options;
     private readonly AliasCache _aliases;
+    private readonly PredictionSampler? _sampler;
 
     internal InferenceService(
         ModelRegistry registry,
@@ -36,8 +38,10 @@ public sealed class InferenceService
         IMemoryCache lookups,
         TimeProvider clock,
         IOptions<ServingOptions> options,
-        ILogger<InferenceService> logger)
+        ILogger<InferenceService> logger,
+        PredictionSampler? sampler = null)
     {
+        _sampler = sampler is { IsEnabled: true } ? sampler : null;
         _registry = registry;
         _cache = cache;
         _executor = executor;
@@ -95,6 +99,7 @@ public sealed class InferenceService
             OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
         }
 
+        _sampler?.SampleInference(info, document.RootElement, buffer.WrittenMemory);
         return buffer.WrittenMemory;
     }
 
@@ -112,6 +117,7 @@ public sealed class InferenceService
 
         using var lease = await _cache.AcquireAsync(info, cancellationToken);
         var model = lease.Model;
+        JsonElement[] rows = [.. rowsElement.EnumerateArray()];
         var plan = model.RecordsPlan;
         var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 512);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -120,7 +126,7 @@ public sealed class InferenceService
             writer.WriteString("model_name", info.Name);
             writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
             writer.WriteStartArray("predictions");
-            foreach (var batch in RecordsCodec.Batches(model, [.. rowsElement.EnumerateArray()]))
+            foreach (var batch in RecordsCodec.Batches(model, rows))
             {
                 var inputs = RecordsCodec.ReadInputs(model, batch);
                 try
@@ -138,6 +144,7 @@ public sealed class InferenceService
             writer.WriteEndObject();
         }
 
+        _sampler?.SampleRecords(info, rows, buffer.WrittenMemory);
         return buffer.WrittenMemory;
     }
 

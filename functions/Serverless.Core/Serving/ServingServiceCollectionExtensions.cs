@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
 using Serverless.Core.Serving.Cache;
@@ -37,7 +38,8 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<IMemoryCache>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ServingOptions>>(),
-            sp.GetRequiredService<ILogger<InferenceService>>()));
+            sp.GetRequiredService<ILogger<InferenceService>>(),
+            sp.GetService<PredictionSampler>()));
         return services;
     }
 }

@@ -1,0 +1,181 @@
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Serverless.Core.Registry;
+
+namespace Serverless.Core.Monitoring.Sampling;
+
+/// <summary>
+/// Chooses the predictions to sample (<see cref="MonitoringOptions.SampleRate"/>) and puts them in a bounded in-memory
+/// buffer (<see cref="MonitoringOptions.BufferCapacity"/>) that the shipper sends to the sample queue. Serving never
+/// waits on it and it never throws into serving: when the buffer is full a sample is dropped and counted. Counts go to
+/// the meter <c>Serverless.Monitoring</c> (<c>serverless.monitoring.samples.sampled</c>, <c>.sent</c>,
+/// <c>.dropped</c>, tagged with the model) and to <see cref="GetStatistics"/>.
+/// </summary>
+public sealed partial class PredictionSampler : IDisposable
+{
+    /// <summary>The meter the sampling counters are published on.</summary>
+    public const string MeterName = "Serverless.Monitoring";
+
+    private readonly Channel<PredictionSample> _buffer;
+    private readonly double _rate;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly Meter _meter;
+    private readonly Counter<long> _sampledCounter;
+    private readonly Counter<long> _sentCounter;
+    private readonly Counter<long> _droppedCounter;
+    private long _sampled;
+    private long _sent;
+    private long _dropped;
+    private long _buffered;
+
+    /// <summary>Creates the sampler and its buffer.</summary>
+    public PredictionSampler(IOptions<MonitoringOptions> options, TimeProvider? clock = null, ILogger<PredictionSampler>? logger = null, IMeterFactory? meters = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        _rate = settings.SampleRate;
+        _clock = clock ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+
+        // Wait mode makes TryWrite refuse when full, so every drop is seen and counted (DropWrite would accept silently).
+        _buffer = Channel.CreateBounded<PredictionSample>(new BoundedChannelOptions(settings.BufferCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = true,
+        });
+        _meter = meters?.Create(MeterName) ?? new Meter(MeterName);
+        _sampledCounter = _meter.CreateCounter<long>("serverless.monitoring.samples.sampled", "{sample}", "Predictions chosen for sampling.");
+        _sentCounter = _meter.CreateCounter<long>("serverless.monitoring.samples.sent", "{sample}", "Samples in messages the sample queue accepted.");
+        _droppedCounter = _meter.CreateCounter<long>("serverless.monitoring.samples.dropped", "{sample}", "Samples dropped: buffer full, too large, or unsent at shutdown.");
+    }
+
+    /// <summary>The share of predictions sampled.</summary>
+    public double Rate => _rate;
+
+    /// <summary>Whether any prediction is sampled at all.</summary>
+    public bool IsEnabled => _rate > 0;
+
+    /// <summary>The buffer the shipper drains.</summary>
+    internal ChannelReader<PredictionSample> Reader => _buffer.Reader;
+
+    /// <summary>Decides whether one prediction is sampled; allocates nothing.</summary>
+    public bool ShouldSample() => _rate >= 1 || (_rate > 0 && Random.Shared.NextDouble() < _rate);
+
+    /// <summary>Counts <paramref name="sample"/> as sampled and buffers it, or counts it as dropped when the buffer is full. Never blocks.</summary>
+    public void Offer(PredictionSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        Interlocked.Increment(ref _sampled);
+        var tag = ModelTag(sample.Model);
+        _sampledCounter.Add(1, tag);
+        if (_buffer.Writer.TryWrite(sample))
+        {
+            Interlocked.Increment(ref _buffered);
+        }
+        else
+        {
+            Interlocked.Increment(ref _dropped);
+            _droppedCounter.Add(1, tag);
+        }
+    }
+
+    /// <summary>
+    /// Samples rows of a records API answer: each row is chosen at the rate on its own; the chosen rows' features and
+    /// predictions are captured from the request and the written response. Never throws.
+    /// </summary>
+    internal void SampleRecords(ModelVersionInfo version, IReadOnlyList<JsonElement> rows, ReadOnlyMemory<byte> response)
+    {
+        if (!IsEnabled)
+        {
+            return;
+        }
+
+        List<int>? chosen = null;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            if (ShouldSample())
+            {
+                (chosen ??= []).Add(r);
+            }
+        }
+
+        if (chosen is null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var sample in SampleCapture.FromRecords(version, rows, chosen, response, _clock.GetUtcNow()))
+            {
+                Offer(sample);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogCaptureFailed(_logger, version.Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// Samples an Open Inference Protocol answer, chosen at the rate as one prediction; when every input is an
+    /// <c>[N]</c> or <c>[N, 1]</c> tensor it is split into N rows, otherwise nothing is sampled. Never throws.
+    /// </summary>
+    internal void SampleInference(ModelVersionInfo version, JsonElement request, ReadOnlyMemory<byte> response)
+    {
+        if (!ShouldSample())
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var sample in SampleCapture.FromInference(version, request, response, _clock.GetUtcNow()))
+            {
+                Offer(sample);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogCaptureFailed(_logger, version.Name, ex);
+        }
+    }
+
+    /// <summary>What this instance has sampled, sent, dropped and holds.</summary>
+    public SamplingStatistics GetStatistics() => new(
+        Interlocked.Read(ref _sampled),
+        Interlocked.Read(ref _sent),
+        Interlocked.Read(ref _dropped),
+        Interlocked.Read(ref _buffered));
+
+    /// <summary>Counts buffered samples the queue accepted.</summary>
+    internal void ReportSent(IEnumerable<PredictionSample> samples) => Report(samples, ref _sent, _sentCounter);
+
+    /// <summary>Counts buffered samples that will never be sent.</summary>
+    internal void ReportDropped(IEnumerable<PredictionSample> samples) => Report(samples, ref _dropped, _droppedCounter);
+
+    /// <inheritdoc/>
+    public void Dispose() => _meter.Dispose();
+
+    private static KeyValuePair<string, object?> ModelTag(string model) => new("model", model);
+
+    private void Report(IEnumerable<PredictionSample> samples, ref long total, Counter<long> counter)
+    {
+        foreach (var group in samples.GroupBy(s => s.Model, StringComparer.Ordinal))
+        {
+            int count = group.Count();
+
+            Interlocked.Add(ref total, count);
+            Interlocked.Add(ref _buffered, -count);
+            counter.Add(count, ModelTag(group.Key));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A prediction of model {Model} could not be captured as a sample; it is not sampled.")]
+    private static partial void LogCaptureFailed(ILogger logger, string model, Exception exception);
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Monitoring.Sampling;
+
+namespace Serverless.Functions.Monitoring;
+
+/// <summary>Prediction monitoring: stores the sampled predictions the serving instances send, and reports this instance's sampling.</summary>
+public sealed class MonitoringFunctions(PredictionSampler sampler, SampleStore samples)
+{
+    /// <summary>The app setting naming the sample queue.</summary>
+    public const string SampleQueueSetting = "%Monitoring__SampleQueue%";
+
+    /// <summary>
+    /// A message of the sample queue (a JSON array of samples): stores each sample in the sample table and the batch as
+    /// Parquet per model and window. Storing is idempotent, so a message delivered again changes nothing.
+    /// </summary>
+    [Function("StorePredictionSamples")]
+    public async Task StorePredictionSamples([QueueTrigger(SampleQueueSetting)] string message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await samples.StoreMessageAsync(message, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            // Retrying cannot help; the message goes to the poison queue for someone to look at.
+            throw new InvalidOperationException($"A sample message must be a JSON array of samples: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary><c>GET /monitoring/sampling</c>: this instance's samples sampled, sent, dropped and buffered.</summary>
+    [Function("GetSamplingStatistics")]
+    public IActionResult GetSamplingStatistics(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sampling")] HttpRequest request) =>
+        new OkObjectResult(sampler.GetStatistics());
+}
