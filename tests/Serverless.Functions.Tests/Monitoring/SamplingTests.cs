@@ -119,8 +119,15 @@ public sealed class SamplingTests(SamplingTests.SampleEverythingFixture fixture)
             statistics.GetProperty("sent").GetInt64() + statistics.GetProperty("dropped").GetInt64() + statistics.GetProperty("buffered").GetInt64());
         Assert.True(statistics.GetProperty("sampled").GetInt64() >= 12);
 
+        // The table is written before the Parquet file, so the file may come a moment later.
+        var parquetIds = await Eventually.GetAsync(async () => await ParquetIdsAsync(fixture, model) is { Count: >= 12 } found ? found : null, Timeout, "12 samples in Parquet");
+        Assert.Equal(ids.Order(), parquetIds.Order());
+    }
+
+    private static async Task<List<string>> ParquetIdsAsync(SamplingFixture fixture, string model)
+    {
         var container = new BlobServiceClient(fixture.ConnectionString).GetBlobContainerClient(fixture.Container);
-        var parquetIds = new List<string>();
+        var ids = new List<string>();
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, model + "/", CancellationToken.None))
         {
             Assert.Matches($"^{model}/window=\\d{{4}}-\\d{{2}}-\\d{{2}}T\\d{{2}}-\\d{{2}}/[0-9a-f]{{32}}\\.parquet$", blob.Name);
@@ -130,14 +137,14 @@ public sealed class SamplingTests(SamplingTests.SampleEverythingFixture fixture)
             var table = await ParquetSerializer.DeserializeUntypedAsync(parquet);
             foreach (var row in table.Data)
             {
-                parquetIds.Add((string)row["prediction_id"]!);
+                ids.Add((string)row["prediction_id"]!);
                 Assert.IsType<double>(row["income"]);
                 Assert.IsType<string>(row["employment"]);
                 Assert.IsType<double>(row["probability_true"]);
             }
         }
 
-        Assert.Equal(ids.Order(), parquetIds.Order());
+        return ids;
     }
 
     [Fact]
