@@ -14,7 +14,8 @@ internal static class SampleCapture
     public static List<PredictionSample> FromRecords(ModelVersionInfo version, IReadOnlyList<JsonElement> rows, IReadOnlyList<int> chosen, ReadOnlyMemory<byte> response, DateTimeOffset time)
     {
         using var document = JsonDocument.Parse(response);
-        var predictions = document.RootElement.GetProperty("predictions");
+        // Indexing a JSON array walks it, so the predictions are listed once.
+        var predictions = document.RootElement.GetProperty("predictions").EnumerateArray().ToArray();
         var samples = new List<PredictionSample>(chosen.Count);
         foreach (int r in chosen)
         {
