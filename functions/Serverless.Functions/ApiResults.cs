@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Monitoring.Feedback;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
 using Serverless.Core.Training;
@@ -52,11 +53,11 @@ internal static partial class ApiResults
         })
         { StatusCode = StatusCodes.Status400BadRequest },
         RetrainingConflictException conflict => new ObjectResult(new { error = conflict.Message, instanceId = conflict.RunningInstanceId }) { StatusCode = StatusCodes.Status409Conflict },
-        InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException or TrainingDataException or RetrainingException =>
+        InvalidFeedbackException or InvalidInferenceRequestException or InvalidModelException or InvalidRegistryArgumentException or TrainingDataException or RetrainingException =>
             Error(StatusCodes.Status400BadRequest, exception.Message),
         ApprovalRefusedException => Error(StatusCodes.Status403Forbidden, exception.Message),
-        ModelNotFoundException or SpecNotFoundException or DatasetNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
-        RegistryConflictException or NotAwaitingApprovalException or NoRollbackTargetException => Error(StatusCodes.Status409Conflict, exception.Message),
+        UnknownPredictionException or ModelNotFoundException or SpecNotFoundException or DatasetNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
+        FeedbackConflictException or RegistryConflictException or NotAwaitingApprovalException or NoRollbackTargetException => Error(StatusCodes.Status409Conflict, exception.Message),
         ModelTooLargeException or DatasetTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
         RequestLimitExceededException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
         ModelIntegrityException or ModelLoadException => Error(StatusCodes.Status500InternalServerError, exception.Message),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Monitoring.Feedback;
 using Serverless.Core.Monitoring.Sampling;
 
 namespace Serverless.Core.Monitoring;
@@ -22,6 +23,7 @@ public static class MonitoringServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<PredictionSampler>();
         services.AddSingleton<SampleStore>();
+        services.AddSingleton<FeedbackStore>();
         services.AddHostedService<SampleShipper>();
         return services;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Serverless.Core.Monitoring.Sampling;
 
@@ -13,4 +14,12 @@ namespace Serverless.Core.Monitoring.Sampling;
 /// <param name="Time">When it was answered (UTC).</param>
 /// <param name="Inputs">The row's features, a JSON object.</param>
 /// <param name="Outputs">The row's prediction, a JSON object.</param>
-public sealed record PredictionSample(string Model, int Version, string PredictionId, DateTimeOffset Time, JsonElement Inputs, JsonElement Outputs);
+/// <param name="Actual">The true label or value sent as feedback for it (<c>POST /models/{name}/feedback</c>), or null while none has arrived.</param>
+public sealed record PredictionSample(
+    string Model,
+    int Version,
+    string PredictionId,
+    DateTimeOffset Time,
+    JsonElement Inputs,
+    JsonElement Outputs,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Actual = null);

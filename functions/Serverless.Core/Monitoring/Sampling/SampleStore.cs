@@ -101,7 +101,8 @@ public sealed class SampleStore
                     entity.RowKey,
                     entity.GetDateTimeOffset("Time") ?? windowStart,
                     Parse(entity.GetString("Inputs")),
-                    Parse(entity.GetString("Outputs"))));
+                    Parse(entity.GetString("Outputs")),
+                    entity.GetString("Actual") is { } actual ? Parse(actual) : null));
             }
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
