@@ -70,12 +70,13 @@ public sealed class SampleStore
         {
             string partition = PartitionKey(window.Key.Model, window.Key.Start);
 
+            // Merged, not replaced, so that a message delivered again after feedback keeps the row's Actual.
             // A batch may name a prediction twice only if a client reused ids; the last one wins, as an upsert would.
             var rows = window.GroupBy(s => s.PredictionId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
             foreach (var chunk in rows.Chunk(MaxTransactionSize))
             {
                 await _table.SubmitTransactionAsync(
-                    chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(partition, s))),
+                    chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertMerge, ToEntity(partition, s))),
                     cancellationToken);
             }
 

@@ -68,6 +68,19 @@ public sealed class FeedbackStoreTests
     }
 
     [Fact]
+    public async Task StoreAsync_SampleStoredAgainAfterFeedback_ActualKept()
+    {
+        var stores = await CreateAsync();
+        string a = NewId();
+        await stores.Samples.StoreAsync([Sample("loans", a, Classifier)], "batch", CancellationToken.None);
+        await stores.Feedback.RecordAsync("loans", Items((a, "true")));
+
+        await stores.Samples.StoreAsync([Sample("loans", a, Classifier)], "batch", CancellationToken.None);
+
+        Assert.True(Assert.Single(await stores.Samples.ReadWindowAsync("loans", Time)).Actual!.Value.GetBoolean());
+    }
+
+    [Fact]
     public async Task RecordAsync_ManyWindowsAndOver100InOnePartition_AllRecorded()
     {
         var stores = await CreateAsync();
