@@ -139,6 +139,11 @@ public sealed class HostProcess : IAsyncDisposable
     public async Task<int?> WorkerProcessIdAsync(CancellationToken cancellationToken = default)
     {
         using var response = await Client.GetAsync(new Uri("admin/host/status", UriKind.Relative), cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
         using var status = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
         return status.RootElement.TryGetProperty("workerProcessId", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetInt32() : null;
     }

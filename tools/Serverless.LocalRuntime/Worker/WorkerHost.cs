@@ -40,7 +40,21 @@ internal sealed partial class WorkerHost(
     public IReadOnlyDictionary<string, string> Capabilities { get; private set; } = new Dictionary<string, string>();
 
     /// <summary>The process id of the current worker, if one runs.</summary>
-    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+    public int? ProcessId
+    {
+        get
+        {
+            try
+            {
+                return _process is { HasExited: false } p ? p.Id : null;
+            }
+            catch (InvalidOperationException)
+            {
+                // Read while a crashed worker's process object is disposed and replaced: there is no worker this instant.
+                return null;
+            }
+        }
+    }
 
     /// <summary>The connected worker's channel.</summary>
     public WorkerChannel Channel => _channel is { Closed.IsCompleted: false } channel
