@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Microsoft.AspNetCore.Http;
@@ -76,6 +77,36 @@ internal static partial class ApiResults
 
     /// <summary>A value as a 200 JSON body, written by the source-generated serializer.</summary>
     public static JsonBytesResult Json<T>(T value, JsonTypeInfo<T> typeInfo) => new(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+
+    /// <summary>JSON read from callers: a field the type does not have is refused, so a misspelt one never passes silently as its default.</summary>
+    public static readonly JsonSerializerOptions StrictJson = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>
+    /// Reads a JSON body of at most <paramref name="limit"/> bytes as <typeparamref name="T"/>: the value, or null for
+    /// an empty body, or the 413/400 answer (naming <paramref name="shape"/>, what the body must be) to return instead.
+    /// </summary>
+    public static async Task<(T? Body, IActionResult? Error)> ReadJsonAsync<T>(HttpRequest request, long limit, string shape, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (await ReadBodyAsync(request, limit, cancellationToken) is not { } bytes)
+        {
+            return (null, Error(StatusCodes.Status413PayloadTooLarge, $"The body must be {shape}, at most {limit} bytes."));
+        }
+
+        if (bytes.Length == 0)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (JsonSerializer.Deserialize<T>(bytes, StrictJson), null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Error(StatusCodes.Status400BadRequest, $"The body must be {shape}: {ex.Message}"));
+        }
+    }
 
     /// <summary>
     /// Reads the request body, or returns null when it is longer than <paramref name="limit"/> (by its Content-Length or

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -26,7 +25,6 @@ public sealed partial class RetrainingFunctions(
 
     private const long MaxJsonBodyBytes = 64 * 1024;
 
-    private static readonly JsonSerializerOptions Strict = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     /// <summary>
     /// <c>POST /models/{name}/retrain</c>, optional body <c>{"data": "container/path.csv" | "dataset:name", "candidateVersion": n, "reason": "..."}</c>:
@@ -192,7 +190,7 @@ public sealed partial class RetrainingFunctions(
         RetrainingRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize<RetrainingRequest>(message, Strict);
+            request = JsonSerializer.Deserialize<RetrainingRequest>(message, ApiResults.StrictJson);
         }
         catch (JsonException ex)
         {
@@ -217,28 +215,9 @@ public sealed partial class RetrainingFunctions(
         }
     }
 
-    private static async Task<(T? Body, IActionResult? Error)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
-        where T : class
-    {
-        if (await ApiResults.ReadBodyAsync(request, MaxJsonBodyBytes, cancellationToken) is not { } bytes)
-        {
-            return (null, ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"The body must be a small JSON object such as {example}, at most {MaxJsonBodyBytes} bytes."));
-        }
-
-        if (bytes.Length == 0)
-        {
-            return (null, null);
-        }
-
-        try
-        {
-            return (JsonSerializer.Deserialize<T>(bytes, Strict), null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be JSON such as {example}: {ex.Message}"));
-        }
-    }
+    private static Task<(T? Body, IActionResult? Error)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
+        where T : class =>
+        ApiResults.ReadJsonAsync<T>(request, MaxJsonBodyBytes, $"a small JSON object such as {example}", cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retraining request for {Model} waits {Delay}: {RunningInstanceId} is running")]
     private static partial void LogDeferred(ILogger logger, string model, string runningInstanceId, TimeSpan delay);

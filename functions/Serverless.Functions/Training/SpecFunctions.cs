@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -13,8 +11,7 @@ public sealed class SpecFunctions(SpecStore specs)
 {
     private const long MaxSpecBytes = 256 * 1024;
 
-    // A misspelt field would otherwise be ignored and its default used without a word.
-    private static readonly JsonSerializerOptions Strict = new() { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    private const string SpecShape = "a spec: a JSON object with task, data, trainer and optionally gates, approval and schedule";
 
     /// <summary><c>PUT /specs/{name}</c>: stores the spec as the model's next version (201), or answers the latest unchanged (200) when it is the same.</summary>
     [Function("PutSpec")]
@@ -23,24 +20,15 @@ public sealed class SpecFunctions(SpecStore specs)
         string name,
         CancellationToken cancellationToken)
     {
-        if (await ApiResults.ReadBodyAsync(request, MaxSpecBytes, cancellationToken) is not { } body)
+        var (spec, error) = await ApiResults.ReadJsonAsync<ModelSpec>(request, MaxSpecBytes, SpecShape, cancellationToken);
+        if (error is not null)
         {
-            return ApiResults.Error(StatusCodes.Status413PayloadTooLarge, $"A spec is a JSON object of at most {MaxSpecBytes} bytes.");
-        }
-
-        ModelSpec? spec;
-        try
-        {
-            spec = JsonSerializer.Deserialize<ModelSpec>(body, Strict);
-        }
-        catch (JsonException ex)
-        {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The body is not a spec: {ex.Message}");
+            return error;
         }
 
         if (spec is null)
         {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, "The body must be a spec: a JSON object with task, data, trainer and optionally gates, approval and schedule.");
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be {SpecShape}.");
         }
 
         return await ApiResults.HandleAsync(request, async () =>
