@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Monitoring.Feedback;
 using Serverless.Core.Monitoring.Sampling;
 
@@ -24,6 +25,11 @@ public static class MonitoringServiceCollectionExtensions
         services.AddSingleton<PredictionSampler>();
         services.AddSingleton<SampleStore>();
         services.AddSingleton<FeedbackStore>();
+        services.AddSingleton<MonitoringStore>();
+        services.AddSingleton<MonitoringBaselineStore>();
+        services.AddSingleton<AlertPublisher>();
+        services.AddSingleton<MonitoringEvaluator>();
+        services.AddSingleton<MonitoringReader>();
         services.AddHostedService<SampleShipper>();
         return services;
     }

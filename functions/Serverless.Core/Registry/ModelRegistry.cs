@@ -291,13 +291,33 @@ public sealed partial class ModelRegistry
     /// was rolled back from: two rollbacks in a row go two promotions back, never forth again.
     /// </summary>
     /// <exception cref="NoRollbackTargetException">The alias has no earlier version to go back to.</exception>
-    public async Task<AliasChange> RollbackAsync(string name, string alias, string changedBy, string reason, CancellationToken cancellationToken)
+    public Task<AliasChange> RollbackAsync(string name, string alias, string changedBy, string reason, CancellationToken cancellationToken) =>
+        RollbackAsync(name, alias, changedBy, reason, fromVersion: null, operationId: null, cancellationToken);
+
+    /// <summary>
+    /// Rolls <paramref name="alias"/> back as the other overload does, but only while it points at
+    /// <paramref name="fromVersion"/> (when given), and at most once per <paramref name="operationId"/> (when given: a
+    /// repeat returns the first rollback).
+    /// </summary>
+    /// <exception cref="NoRollbackTargetException">The alias has no earlier version to go back to.</exception>
+    /// <exception cref="RegistryConflictException">The alias no longer points at <paramref name="fromVersion"/>.</exception>
+    public async Task<AliasChange> RollbackAsync(string name, string alias, string changedBy, string reason, int? fromVersion, string? operationId, CancellationToken cancellationToken)
     {
+        if (operationId is not null && await FindAliasMoveAsync(name, operationId, cancellationToken) is { } done)
+        {
+            return done;
+        }
+
         var model = await GetModelAsync(name, cancellationToken);
         ValidateAlias(alias);
         if (!model.Aliases.TryGetValue(alias, out int current))
         {
             throw new NoRollbackTargetException($"Model '{name}' has no '{alias}' alias, so there is nothing to roll back.");
+        }
+
+        if (fromVersion is { } expected && current != expected)
+        {
+            throw new RegistryConflictException($"Alias '{alias}' of model '{name}' points at version {current}, not {expected}: it moved meanwhile and was not rolled back.");
         }
 
         // Replay the alias's history as a stack: a move pushes, a rollback pops; what lies under the top is the target.
@@ -323,7 +343,7 @@ public sealed partial class ModelRegistry
             throw new NoRollbackTargetException($"Model '{name}': '{alias}' has no earlier version to roll back to (it points at version {current}).");
         }
 
-        var change = await SetAliasAsync(name, alias, target.Value, new AliasMove(changedBy, AliasMoveKinds.Rollback, reason, ExpectedVersion: current), cancellationToken);
+        var change = await SetAliasAsync(name, alias, target.Value, new AliasMove(changedBy, AliasMoveKinds.Rollback, reason, operationId, current), cancellationToken);
         await RecordEventAsync(name, current, "rolled-back", $"'{alias}' rolled back from version {current} to {target} by {changedBy}: {reason}", cancellationToken);
         return change;
     }

@@ -2,26 +2,28 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Monitoring.Sampling;
 
 namespace Serverless.Functions.Monitoring;
 
 /// <summary>Prediction monitoring: stores the sampled predictions the serving instances send, and reports this instance's sampling.</summary>
-public sealed class MonitoringFunctions(PredictionSampler sampler, SampleStore samples)
+public sealed class MonitoringFunctions(PredictionSampler sampler, SampleStore samples, MonitoringStore monitoring)
 {
     /// <summary>The app setting naming the sample queue.</summary>
     public const string SampleQueueSetting = "%Monitoring__SampleQueue%";
 
     /// <summary>
     /// A message of the sample queue (a JSON array of samples): stores each sample in the sample table and the batch as
-    /// Parquet per model and window. Storing is idempotent, so a message delivered again changes nothing.
+    /// Parquet per model and window, and marks those windows for evaluation. Storing is idempotent, so a message
+    /// delivered again changes nothing.
     /// </summary>
     [Function("StorePredictionSamples")]
     public async Task StorePredictionSamples([QueueTrigger(SampleQueueSetting)] string message, CancellationToken cancellationToken)
     {
         try
         {
-            await samples.StoreMessageAsync(message, cancellationToken);
+            await monitoring.MarkPendingAsync(await samples.StoreMessageAsync(message, cancellationToken), cancellationToken);
         }
         catch (JsonException ex)
         {

@@ -8,9 +8,9 @@ namespace Serverless.Core.Monitoring.Sampling;
 
 /// <summary>
 /// Stores sampled predictions: each in Table Storage (<see cref="MonitoringOptions.SampleTable"/>), partition
-/// <c>{model}|{windowStart:yyyyMMddTHHmm}</c> so that one model's window is one partition query, row key the prediction
+/// <c>{model}|{windowStart:yyyyMMddTHHmmss}</c> so that one model's window is one partition query, row key the prediction
 /// id (upserted, so a message delivered twice stores nothing twice); and each batch's samples per window as a Parquet
-/// file at <c>{SampleContainer}/{model}/window={windowStart:yyyy-MM-ddTHH-mm}/{batchId}.parquet</c>, named by the
+/// file at <c>{SampleContainer}/{model}/window={windowStart:yyyy-MM-ddTHH-mm-ss}/{batchId}.parquet</c>, named by the
 /// batch's content so that a redelivery overwrites the same file.
 /// </summary>
 public sealed class SampleStore
@@ -39,24 +39,25 @@ public sealed class SampleStore
 
     /// <summary>The partition that holds <paramref name="model"/>'s samples of the window starting at <paramref name="windowStart"/>.</summary>
     public static string PartitionKey(string model, DateTimeOffset windowStart) =>
-        string.Create(CultureInfo.InvariantCulture, $"{model}|{windowStart.UtcDateTime:yyyyMMddTHHmm}");
+        string.Create(CultureInfo.InvariantCulture, $"{model}|{windowStart.UtcDateTime:yyyyMMddTHHmmss}");
 
     /// <summary>Where one batch's samples of one model and window are written as Parquet, within the container.</summary>
     public static string ParquetPath(string model, DateTimeOffset windowStart, string batchId) =>
-        string.Create(CultureInfo.InvariantCulture, $"{model}/window={windowStart.UtcDateTime:yyyy-MM-ddTHH-mm}/{batchId}.parquet");
+        string.Create(CultureInfo.InvariantCulture, $"{model}/window={windowStart.UtcDateTime:yyyy-MM-ddTHH-mm-ss}/{batchId}.parquet");
 
-    /// <summary>Stores the samples of one sample-queue message (a JSON array of samples), named by its content.</summary>
+    /// <summary>Stores the samples of one sample-queue message (a JSON array of samples), named by its content; returns the windows they fell in.</summary>
     /// <exception cref="JsonException">The message is not a JSON array of samples.</exception>
-    public Task StoreMessageAsync(string message, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<SampleWindow>> StoreMessageAsync(string message, CancellationToken cancellationToken) =>
         StoreAsync(SampleMessages.Parse(message), SampleMessages.BatchId(message), cancellationToken);
 
-    /// <summary>Stores <paramref name="samples"/> in the table and, per model and window, as Parquet named <paramref name="batchId"/>.</summary>
-    public async Task StoreAsync(IReadOnlyList<PredictionSample> samples, string batchId, CancellationToken cancellationToken)
+    /// <summary>Stores <paramref name="samples"/> in the table and, per model and window, as Parquet named <paramref name="batchId"/>; returns the windows they fell in.</summary>
+    public async Task<IReadOnlyList<SampleWindow>> StoreAsync(IReadOnlyList<PredictionSample> samples, string batchId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(samples);
+        var windows = new List<SampleWindow>();
         if (samples.Count == 0)
         {
-            return;
+            return windows;
         }
 
         if (!_created)
@@ -84,7 +85,10 @@ public sealed class SampleStore
             await SampleParquet.WriteAsync(rows, parquet, cancellationToken);
             parquet.Position = 0;
             await _container.GetBlobClient(ParquetPath(window.Key.Model, window.Key.Start, batchId)).UploadAsync(parquet, overwrite: true, cancellationToken);
+            windows.Add(new SampleWindow(window.Key.Model, window.Key.Start));
         }
+
+        return windows;
     }
 
     /// <summary>The samples of <paramref name="model"/> in the window that starts at <paramref name="windowStart"/> (one partition query).</summary>

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
 using Serverless.Core.Training.Datasets;
@@ -29,6 +30,8 @@ public sealed class RetrainingActivities
     private readonly ModelRegistry _registry;
     private readonly ArtifactStore _artifacts;
     private readonly RetrainingRunStore _runs;
+    private readonly MonitoringBaselineStore _baselines;
+    private readonly TimeProvider _clock;
 
     internal RetrainingActivities(
         SpecStore specs,
@@ -37,8 +40,12 @@ public sealed class RetrainingActivities
         ModelEvaluator evaluator,
         ModelRegistry registry,
         ArtifactStore artifacts,
-        RetrainingRunStore runs)
+        RetrainingRunStore runs,
+        MonitoringBaselineStore baselines,
+        TimeProvider clock)
     {
+        _baselines = baselines;
+        _clock = clock;
         _specs = specs;
         _datasets = datasets;
         _trainer = trainer;
@@ -123,6 +130,12 @@ public sealed class RetrainingActivities
         {
             throw new RetrainingException($"Candidate version {candidateVersion} cannot be evaluated on this data: {ex.Message}");
         }
+
+        // What monitoring holds the candidate's live traffic against, should it reach production.
+        await _baselines.PutAsync(
+            new MonitoringBaseline(model, candidateVersion, task, $"retraining {run.InstanceId}, dataset {dataset.Id[..12]}, spec version {spec.Version}",
+                dataset.Baseline, candidate.Predictions, _clock.GetUtcNow()),
+            cancellationToken);
 
         int? championVersion = await ProductionVersionAsync(model, cancellationToken);
         if (championVersion is null)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Lineage;
+using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
 using Serverless.Core.Training;
@@ -42,7 +43,9 @@ public static partial class RetrainingServiceCollectionExtensions
             sp.GetRequiredService<ModelEvaluator>(),
             sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<ArtifactStore>(),
-            sp.GetRequiredService<RetrainingRunStore>()));
+            sp.GetRequiredService<RetrainingRunStore>(),
+            sp.GetRequiredService<MonitoringBaselineStore>(),
+            sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -26,8 +26,10 @@ public static class BaselineStatistics
         return table.Numeric.Select(Numeric).Concat(table.Categorical.Select(Categorical)).ToList();
     }
 
-    private static FeatureBaseline Numeric(NumericColumn column)
+    /// <summary>One numeric column's baseline, as <see cref="Compute"/> gives it.</summary>
+    public static FeatureBaseline Numeric(NumericColumn column)
     {
+        ArgumentNullException.ThrowIfNull(column);
         double[] present = column.Values.Where(v => !float.IsNaN(v)).Select(v => (double)v).Order().ToArray();
         double missingRate = Rate(column.Values.Length - present.Length, column.Values.Length);
         if (present.Length == 0)
@@ -64,8 +66,10 @@ public static class BaselineStatistics
         return new FeatureBaseline(column.Name, FeatureTypes.Numeric, missingRate, mean, std, edges, counts.Select(c => Rate(c, present.Length)).ToList(), null);
     }
 
-    private static FeatureBaseline Categorical(CategoricalColumn column)
+    /// <summary>One categorical column's baseline, as <see cref="Compute"/> gives it.</summary>
+    public static FeatureBaseline Categorical(CategoricalColumn column)
     {
+        ArgumentNullException.ThrowIfNull(column);
         var counts = column.Values.Where(v => v.Length > 0).CountBy(v => v, StringComparer.Ordinal)
             .OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).ToList();
         int present = counts.Sum(c => c.Value);

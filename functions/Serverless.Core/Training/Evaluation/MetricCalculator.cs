@@ -43,7 +43,47 @@ internal static class MetricCalculator
             }
         }
 
-        return new EvaluationReport(holdout.RowCount, Metrics(holdout, task, predictions, all), groups, fairness);
+        return new EvaluationReport(holdout.RowCount, Metrics(holdout, task, predictions, all), groups, fairness, Predictions(holdout, task, predictions));
+    }
+
+    private static PredictionBaseline Predictions(TrainingTable holdout, string task, double[] predictions)
+    {
+        int rows = holdout.RowCount;
+        switch (task)
+        {
+            case ModelTasks.Binary:
+                int positives = predictions.Count(Positive);
+                int wrong = Enumerable.Range(0, rows).Count(i => Positive(predictions[i]) != (holdout.Label[i] == 1));
+                return new PredictionBaseline(
+                    rows,
+                    BaselineStatistics.Numeric(new NumericColumn(PredictionBaseline.FeatureName, predictions.Select(p => (float)p).ToArray())),
+                    positives / (double)rows,
+                    wrong / (double)rows);
+            case ModelTasks.Multiclass:
+                int classes = holdout.Classes.Count;
+                var predicted = new string[rows];
+                int errors = 0;
+                for (int i = 0; i < rows; i++)
+                {
+                    var row = predictions.AsSpan(i * classes, classes);
+                    int best = 0;
+                    for (int k = 1; k < classes; k++)
+                    {
+                        if (row[k] > row[best])
+                        {
+                            best = k;
+                        }
+                    }
+
+                    predicted[i] = holdout.Classes[best];
+                    errors += best == (int)holdout.Label[i] ? 0 : 1;
+                }
+
+                return new PredictionBaseline(rows, BaselineStatistics.Categorical(new CategoricalColumn(PredictionBaseline.FeatureName, predicted)), null, errors / (double)rows);
+            default:
+                return new PredictionBaseline(
+                    rows, BaselineStatistics.Numeric(new NumericColumn(PredictionBaseline.FeatureName, predictions.Select(p => (float)p).ToArray())), null, null);
+        }
     }
 
     /// <summary>Area under the ROC curve: the probability that a random positive scores above a random negative, ties counting half (average ranks).</summary>

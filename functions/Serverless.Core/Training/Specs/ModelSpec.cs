@@ -13,6 +13,7 @@ namespace Serverless.Core.Training.Specs;
 /// <param name="Approval">Who lets a candidate into production; null means automatic.</param>
 /// <param name="Schedule">An optional NCRONTAB expression (six fields, with seconds) on which retraining starts.</param>
 /// <param name="Description">Free text.</param>
+/// <param name="Monitoring">How it is watched in production; null means the app's settings.</param>
 public sealed record ModelSpec(
     [property: JsonPropertyName("task")] string? Task,
     [property: JsonPropertyName("data")] DataSpec? Data,
@@ -20,4 +21,5 @@ public sealed record ModelSpec(
     [property: JsonPropertyName("gates")] GateSpec? Gates = null,
     [property: JsonPropertyName("approval")] ApprovalSpec? Approval = null,
     [property: JsonPropertyName("schedule")] string? Schedule = null,
-    [property: JsonPropertyName("description")] string? Description = null);
+    [property: JsonPropertyName("description")] string? Description = null,
+    [property: JsonPropertyName("monitoring")] MonitoringSpec? Monitoring = null);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cronos;
+using Serverless.Core.Monitoring.Statistics;
 using Serverless.Core.Registry;
 using Serverless.Core.Storage;
 using Serverless.Core.Training.Evaluation;
@@ -33,6 +34,7 @@ public static class ModelSpecValidator
         ValidateGates(spec.Gates, task, errors);
         ValidateApproval(spec.Approval, errors);
         ValidateSchedule(spec.Schedule, errors);
+        ValidateMonitoring(spec.Monitoring, errors);
         return errors;
     }
 
@@ -387,6 +389,47 @@ public static class ModelSpecValidator
             else if (nonNegative && value < 0)
             {
                 errors.Add(new($"{field}.{metric}", $"{Number(value)} is negative: the allowed regression is 0 or more, in the metric's own units."));
+            }
+        }
+    }
+
+    private static void ValidateMonitoring(MonitoringSpec? monitoring, List<SpecError> errors)
+    {
+        if (monitoring is null)
+        {
+            return;
+        }
+
+        if (monitoring.SampleRate is { } rate && !(rate >= 0 && rate <= 1))
+        {
+            errors.Add(new("monitoring.sampleRate", $"{Number(rate)} is out of range: a share of predictions from 0 (none) to 1 (all)."));
+        }
+
+        if (monitoring.ControlLimitSigma is { } k && !(k >= ControlLimits.MinimumK && k <= ControlLimits.MaximumK))
+        {
+            errors.Add(new("monitoring.controlLimitSigma", $"{Number(k)} is out of range: control limits lie {Number(ControlLimits.MinimumK)} to {Number(ControlLimits.MaximumK)} standard deviations from the centre line (default 3)."));
+        }
+
+        if (monitoring.PsiThreshold is { } psi && !(psi > 0 && double.IsFinite(psi)))
+        {
+            errors.Add(new("monitoring.psiThreshold", $"{Number(psi)} is out of range: a PSI threshold is a number above 0 (0.25 is the usual one)."));
+        }
+
+        if (monitoring.PValueThreshold is { } p && !(p > 0 && p < 1))
+        {
+            errors.Add(new("monitoring.pValueThreshold", $"{Number(p)} is out of range: a p-value threshold is between 0 and 1 (0.01 is the usual one)."));
+        }
+
+        if (monitoring.Guardrail is { } guardrail)
+        {
+            if (guardrail.Action is not null && !GuardrailActions.IsKnown(guardrail.Action))
+            {
+                errors.Add(new("monitoring.guardrail.action", $"'{Quote(guardrail.Action)}' is not a guardrail action: use \"{GuardrailActions.Rollback}\" or \"{GuardrailActions.Alert}\"."));
+            }
+
+            if (guardrail.Windows is { } windows && windows is < 1 or > 100)
+            {
+                errors.Add(new("monitoring.guardrail.windows", $"{windows} is out of range: the guardrail acts after 1 to 100 breached windows in a row (default 3)."));
             }
         }
     }

@@ -21,6 +21,20 @@ public sealed class MonitoringOptionsValidatorTests
     [InlineData("SampleTable", "bad-table", "Monitoring__SampleTable")]
     [InlineData("SampleContainer", "x", "Monitoring__SampleContainer")]
     [InlineData("WindowLength", "00:07:00", "Monitoring__WindowLength")]
+    [InlineData("WindowLength", "00:00:05", "Monitoring__WindowLength")]
+    [InlineData("EvaluationSchedule", "*/5 * * * *", "Monitoring__EvaluationSchedule")]
+    [InlineData("EvaluationDelay", "-00:00:01", "Monitoring__EvaluationDelay")]
+    [InlineData("EvaluationConcurrency", "0", "Monitoring__EvaluationConcurrency")]
+    [InlineData("EvaluationTable", "bad-table", "Monitoring__EvaluationTable")]
+    [InlineData("AlertQueue", "Bad_Queue", "Monitoring__AlertQueue")]
+    [InlineData("BaselineContainer", "x", "Monitoring__BaselineContainer")]
+    [InlineData("MinimumSamples", "1", "Monitoring__MinimumSamples")]
+    [InlineData("ControlLimitSigma", "7", "Monitoring__ControlLimitSigma")]
+    [InlineData("PsiThreshold", "0", "Monitoring__PsiThreshold")]
+    [InlineData("PValueThreshold", "1", "Monitoring__PValueThreshold")]
+    [InlineData("GuardrailAction", "delete", "Monitoring__GuardrailAction")]
+    [InlineData("GuardrailWindows", "0", "Monitoring__GuardrailWindows")]
+    [InlineData("HistoryWindows", "0", "Monitoring__HistoryWindows")]
     public async Task StartAsync_BadMonitoringSetting_StopsStartUpNamingIt(string key, string value, string expected)
     {
         var builder = Host.CreateApplicationBuilder();
