@@ -102,7 +102,7 @@ public sealed class MonitoringStore
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            var existing = (await _table.GetEntityAsync<TableEntity>(window.Model, WindowRow(window.Start), select: ["State", "ClaimedAt"], cancellationToken: cancellationToken)).Value;
+            var existing = (await _table.GetEntityAsync<TableEntity>(window.Model, WindowRow(window.Start), cancellationToken: cancellationToken)).Value;
             if (existing.GetString("State") == Done)
             {
                 return WindowClaim.AlreadyDone;

@@ -60,7 +60,7 @@ public sealed class SampleStoreTests
 
         string batch = SampleMessages.BatchId(message);
         Assert.Equal([SampleStore.ParquetPath("loans", WindowStart, batch), SampleStore.ParquetPath("loans", WindowStart.AddMinutes(5), batch)], files.Order());
-        Assert.Equal($"loans/window=2026-11-27T10-05/{batch}.parquet", files.Order().First());
+        Assert.Equal($"loans/window=2026-11-27T10-05-00/{batch}.parquet", files.Order().First());
 
         using var parquet = new MemoryStream();
         await container.GetBlobClient(files.Order().First()).DownloadToAsync(parquet);
@@ -82,6 +82,6 @@ public sealed class SampleStoreTests
 
         Assert.Equal(WindowStart, store.WindowStart(WindowStart.AddMinutes(4).AddSeconds(59)));
         Assert.Equal(WindowStart, store.WindowStart(WindowStart.ToOffset(TimeSpan.FromHours(2))));
-        Assert.Equal("loans|20261127T1005", SampleStore.PartitionKey("loans", WindowStart));
+        Assert.Equal("loans|20261127T100500", SampleStore.PartitionKey("loans", WindowStart));
     }
 }
