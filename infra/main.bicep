@@ -88,6 +88,9 @@ param servingIdleUnloadAfter string = '00:10:00'
 @description('Age at which an instance re-reads a resolved alias in the background: the longest it serves the previous version after a promotion or rollback.')
 param servingAliasRefreshInterval string = '00:00:05'
 
+@description('An OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) the Functions host and the worker export telemetry to, besides Application Insights; empty for none.')
+param otlpEndpoint string = ''
+
 @description('A principal to grant the storage data roles too, for local tools against Azure; empty for none. azd passes the signed-in principal (AZURE_PRINCIPAL_ID).')
 param userPrincipalId string = ''
 
@@ -197,6 +200,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Monitoring__SampleTable: 'samples'
       Monitoring__SampleContainer: 'samples'
       Monitoring__WindowLength: '00:05:00'
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
       Retraining__Queue: 'retrain-requests'
       Retraining__ScheduleCheck: '0 * * * * *'
       Retraining__Table: 'retrainings'

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Core;
+using Serverless.Functions.Monitoring;
 
 namespace Serverless.Functions;
 
@@ -15,6 +16,7 @@ public static class ServerlessAppServiceCollectionExtensions
     public static IServiceCollection AddServerlessApp(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddServerlessCore(configuration);
+        services.AddPlatformTelemetry(configuration);
 
         // The worker's Kestrel (ASP.NET Core integration) refuses a body over its 30 MB default by closing the
         // connection, and any finite limit there does the same to a body declared larger than it, even after the

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
@@ -17,7 +18,8 @@ namespace Serverless.Core.Serving;
 /// the cache, reads the request with the protocol's codec, runs it within the per-request limits and writes the answer
 /// (never larger than <see cref="ServingOptions.MaxResponseBytes"/>). Every answer names the version and carries a
 /// prediction id. A successful answer is offered to the <see cref="PredictionSampler"/> (when monitoring is registered
-/// and its rate is above zero), which never blocks and never fails it.
+/// and its rate is above zero), which never blocks and never fails it. Every <c>infer</c> and <c>predict</c> call,
+/// answered or failed, is counted and timed by <see cref="ServingMetrics"/>.
 /// </summary>
 public sealed class InferenceService
 {
@@ -31,6 +33,7 @@ public sealed class InferenceService
     private readonly ServingOptions _options;
     private readonly AliasCache _aliases;
     private readonly PredictionSampler? _sampler;
+    private readonly ServingMetrics _metrics;
 
     internal InferenceService(
         ModelRegistry registry,
@@ -40,8 +43,10 @@ public sealed class InferenceService
         TimeProvider clock,
         IOptions<ServingOptions> options,
         ILogger<InferenceService> logger,
+        ServingMetrics metrics,
         PredictionSampler? sampler = null)
     {
+        _metrics = metrics;
         _sampler = sampler is { IsEnabled: true } ? sampler : null;
         _registry = registry;
         _cache = cache;
@@ -88,20 +93,30 @@ public sealed class InferenceService
     /// <exception cref="RequestLimitExceededException">The request asks for more than one request may cost.</exception>
     public async Task<ReadOnlyMemory<byte>> InferAsync(string name, string? version, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var info = await ResolveAsync(name, version, null, cancellationToken);
-        using var document = JsonBody.Parse(body);
-        OpenInferenceCodec.CheckForm(document.RootElement);
-        using var lease = await _cache.AcquireAsync(info, cancellationToken);
-        using var request = OpenInferenceCodec.Read(document.RootElement, lease.Model);
-        using var results = _executor.Run(lease.Model, request.InputNames, request.Inputs, request.OutputNames, cancellationToken);
-        var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
-        using (var writer = new Utf8JsonWriter(buffer))
+        long start = Stopwatch.GetTimestamp();
+        ModelVersionInfo? info = null;
+        try
         {
-            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
-        }
+            info = await ResolveAsync(name, version, null, cancellationToken);
+            using var document = JsonBody.Parse(body);
+            OpenInferenceCodec.CheckForm(document.RootElement);
+            using var lease = await _cache.AcquireAsync(info, cancellationToken);
+            using var request = OpenInferenceCodec.Read(document.RootElement, lease.Model);
+            using var results = _executor.Run(lease.Model, request.InputNames, request.Inputs, request.OutputNames, cancellationToken);
+            var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
+            }
 
-        _sampler?.SampleInference(info, document.RootElement, buffer.WrittenMemory);
-        return buffer.WrittenMemory;
+            _sampler?.SampleInference(info, document.RootElement, buffer.WrittenMemory);
+            _metrics.RecordSuccess(info, ServingMetrics.OpenInference, start);
+            return buffer.WrittenMemory;
+        }
+        catch (Exception ex) when (_metrics.RecordFailure(name, info, ServingMetrics.OpenInference, ex, start, cancellationToken))
+        {
+            throw; // Not reached: the filter records the failure and declines it.
+        }
     }
 
     /// <summary>Runs a records API request (<c>{"rows": [{feature: value}]}</c>); returns the response's UTF-8 JSON.</summary>
@@ -109,44 +124,54 @@ public sealed class InferenceService
     /// <exception cref="RequestLimitExceededException">The request asks for more than one request may cost.</exception>
     public async Task<ReadOnlyMemory<byte>> PredictAsync(string name, string? version, string? alias, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var info = await ResolveAsync(name, version, alias, cancellationToken);
-        using var document = JsonBody.Parse(body);
-        if (!document.RootElement.TryGetProperty("rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array || rowsElement.GetArrayLength() == 0)
+        long start = Stopwatch.GetTimestamp();
+        ModelVersionInfo? info = null;
+        try
         {
-            throw new InvalidInferenceRequestException("The request needs 'rows': an array of objects, one per row, mapping feature names to values.");
-        }
-
-        using var lease = await _cache.AcquireAsync(info, cancellationToken);
-        var model = lease.Model;
-        JsonElement[] rows = [.. rowsElement.EnumerateArray()];
-        var plan = model.RecordsPlan;
-        var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 512);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("model_name", info.Name);
-            writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
-            writer.WriteStartArray("predictions");
-            foreach (var batch in RecordsCodec.Batches(model, rows))
+            info = await ResolveAsync(name, version, alias, cancellationToken);
+            using var document = JsonBody.Parse(body);
+            if (!document.RootElement.TryGetProperty("rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array || rowsElement.GetArrayLength() == 0)
             {
-                var inputs = RecordsCodec.ReadInputs(model, batch);
-                try
-                {
-                    using var results = _executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
-                    RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, NewPredictionId);
-                }
-                finally
-                {
-                    inputs.ForEach(v => v.Dispose());
-                }
+                throw new InvalidInferenceRequestException("The request needs 'rows': an array of objects, one per row, mapping feature names to values.");
             }
 
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
+            using var lease = await _cache.AcquireAsync(info, cancellationToken);
+            var model = lease.Model;
+            JsonElement[] rows = [.. rowsElement.EnumerateArray()];
+            var plan = model.RecordsPlan;
+            var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 512);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("model_name", info.Name);
+                writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
+                writer.WriteStartArray("predictions");
+                foreach (var batch in RecordsCodec.Batches(model, rows))
+                {
+                    var inputs = RecordsCodec.ReadInputs(model, batch);
+                    try
+                    {
+                        using var results = _executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
+                        RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, NewPredictionId);
+                    }
+                    finally
+                    {
+                        inputs.ForEach(v => v.Dispose());
+                    }
+                }
 
-        _sampler?.SampleRecords(info, rows, buffer.WrittenMemory);
-        return buffer.WrittenMemory;
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            _sampler?.SampleRecords(info, rows, buffer.WrittenMemory);
+            _metrics.RecordSuccess(info, ServingMetrics.Records, start);
+            return buffer.WrittenMemory;
+        }
+        catch (Exception ex) when (_metrics.RecordFailure(name, info, ServingMetrics.Records, ex, start, cancellationToken))
+        {
+            throw; // Not reached: the filter records the failure and declines it.
+        }
     }
 
     /// <summary>What this instance's model cache holds and has done.</summary>

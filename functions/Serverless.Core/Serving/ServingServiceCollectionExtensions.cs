@@ -31,6 +31,7 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton<IModelLoader, ModelLoader>();
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ModelExecutor>();
+        services.AddSingleton<ServingMetrics>();
         services.AddSingleton(sp => new InferenceService(
             sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<ModelCache>(),
@@ -39,6 +40,7 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<ServingOptions>>(),
             sp.GetRequiredService<ILogger<InferenceService>>(),
+            sp.GetRequiredService<ServingMetrics>(),
             sp.GetService<PredictionSampler>()));
         return services;
     }
