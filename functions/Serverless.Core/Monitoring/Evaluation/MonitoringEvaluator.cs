@@ -69,8 +69,12 @@ public sealed partial class MonitoringEvaluator
         _windows = meter.CreateCounter<long>("serverless.monitoring.windows.evaluated", "{window}", "Model windows evaluated.");
         _alerts = meter.CreateCounter<long>("serverless.monitoring.alerts", "{alert}", "Alerts raised, by model, version, kind and severity.");
         _rollbacks = meter.CreateCounter<long>("serverless.monitoring.guardrail.rollbacks", "{rollback}", "Models the guardrail rolled back.");
-        _psi = meter.CreateHistogram<double>("serverless.monitoring.drift.psi", null, "PSI of each feature and of the predictions per evaluated window, by model, version and feature.");
-        _duration = meter.CreateHistogram<double>("serverless.monitoring.evaluation.duration", "s", "Time to evaluate one model window.");
+        _psi = meter.CreateHistogram(
+            "serverless.monitoring.drift.psi", null, "PSI of each feature and of the predictions per evaluated window, by model, version and feature.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.15, 0.2, 0.25, 0.5, 1, 2, 5] });
+        _duration = meter.CreateHistogram(
+            "serverless.monitoring.evaluation.duration", "s", "Time to evaluate one model window.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
     }
 
     /// <summary>Evaluates every window that is due.</summary>
