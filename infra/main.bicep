@@ -190,6 +190,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Serving__MaxOutputElements: '10000000'
       Serving__MaxResponseBytes: '67108864'
       Monitoring__SampleRate: '0.1'
+      Monitoring__SampleRateRefresh: '00:00:30'
       Monitoring__BufferCapacity: '10000'
       Monitoring__BatchSize: '100'
       Monitoring__FlushInterval: '00:00:01'

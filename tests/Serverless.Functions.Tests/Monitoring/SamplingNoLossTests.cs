@@ -26,8 +26,10 @@ public sealed class SamplingNoLossTests(ITestOutputHelper output)
     /// last count dies with the process, so the instance's counters are read just before the restart, with the load
     /// stopped and a partial batch still buffered (a long flush interval holds it); storage is up by then, so the
     /// shutdown sends that batch and nothing more is dropped: a sample missing from storage here would be one lost
-    /// silently. A process killed outright (SIGKILL, out of memory) loses what its in-memory buffer holds, at most
-    /// <c>Monitoring__BufferCapacity</c> samples plus a batch; that is the buffer's design, not asserted here.
+    /// silently. (That the shutdown counts as dropped what it cannot send while storage is down is
+    /// <c>SampleShipperTests</c>' to show: here the count would die with the process.) A process killed outright
+    /// (SIGKILL, out of memory) loses what its in-memory buffer holds, at most <c>Monitoring__BufferCapacity</c>
+    /// samples plus a batch; that is the buffer's design, not asserted here.
     /// </remarks>
     [Fact]
     public async Task Predict_SteadyLoadAcrossStorageOutageAndRestart_EverySampleStoredOrCountedAsDropped()
@@ -86,9 +88,9 @@ public sealed class SamplingNoLossTests(ITestOutputHelper output)
         await runtime.RestartAsync();
 
         Step("restarted");
-        // The new instance starts counting from zero.
+        // The new instance starts counting from zero (its first predictions load the model again).
         load = Load.Start(runtime.Client, model);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(TimeSpan.FromSeconds(3));
         var afterRestart = await load.StopAsync();
         var second = await SettledAsync(runtime.Client);
         output.WriteLine($"after the restart: {afterRestart.Count} rows answered, {second}");
