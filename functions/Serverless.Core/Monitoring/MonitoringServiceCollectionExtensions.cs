@@ -22,6 +22,7 @@ public static class MonitoringServiceCollectionExtensions
         services.AddOptions<MonitoringOptions>().Bind(configuration.GetSection(MonitoringOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MonitoringOptions>, MonitoringOptionsValidator>());
         services.AddMetrics();
+        services.AddSingleton<SampleRates>();
         services.AddSingleton<PredictionSampler>();
         services.AddSingleton<SampleStore>();
         services.AddSingleton<FeedbackStore>();

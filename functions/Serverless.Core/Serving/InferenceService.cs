@@ -17,8 +17,8 @@ namespace Serverless.Core.Serving;
 /// the model reference, resolves the version (the <c>production</c> alias unless one is named), borrows its model from
 /// the cache, reads the request with the protocol's codec, runs it within the per-request limits and writes the answer
 /// (never larger than <see cref="ServingOptions.MaxResponseBytes"/>). Every answer names the version and carries a
-/// prediction id. A successful answer is offered to the <see cref="PredictionSampler"/> (when monitoring is registered
-/// and its rate is above zero), which never blocks and never fails it. Every <c>infer</c> and <c>predict</c> call,
+/// prediction id. A successful answer is offered to the <see cref="PredictionSampler"/> (when monitoring is registered),
+/// which samples it at its model's rate, never blocks and never fails it. Every <c>infer</c> and <c>predict</c> call,
 /// answered or failed, is counted and timed by <see cref="ServingMetrics"/>.
 /// </summary>
 public sealed class InferenceService
@@ -47,7 +47,7 @@ public sealed class InferenceService
         PredictionSampler? sampler = null)
     {
         _metrics = metrics;
-        _sampler = sampler is { IsEnabled: true } ? sampler : null;
+        _sampler = sampler;
         _registry = registry;
         _cache = cache;
         _executor = executor;

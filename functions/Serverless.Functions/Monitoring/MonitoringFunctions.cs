@@ -8,7 +8,7 @@ using Serverless.Core.Monitoring.Sampling;
 namespace Serverless.Functions.Monitoring;
 
 /// <summary>Prediction monitoring: stores the sampled predictions the serving instances send, and reports this instance's sampling.</summary>
-public sealed class MonitoringFunctions(PredictionSampler sampler, SampleStore samples, MonitoringStore monitoring)
+public sealed class MonitoringFunctions(PredictionSampler sampler, SampleRates sampleRates, SampleStore samples, MonitoringStore monitoring)
 {
     /// <summary>The app setting naming the sample queue.</summary>
     public const string SampleQueueSetting = "%Monitoring__SampleQueue%";
@@ -32,9 +32,23 @@ public sealed class MonitoringFunctions(PredictionSampler sampler, SampleStore s
         }
     }
 
-    /// <summary><c>GET /monitoring/sampling</c>: this instance's samples sampled, sent, dropped and buffered.</summary>
+    /// <summary>
+    /// <c>GET /monitoring/sampling</c>: this instance's samples sampled, sent, dropped and buffered, the setting's sample
+    /// rate and the rates of the models it has served as it knows them now.
+    /// </summary>
     [Function("GetSamplingStatistics")]
     public IActionResult GetSamplingStatistics(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sampling")] HttpRequest request) =>
-        new OkObjectResult(sampler.GetStatistics());
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sampling")] HttpRequest request)
+    {
+        var statistics = sampler.GetStatistics();
+        return new OkObjectResult(new
+        {
+            statistics.Sampled,
+            statistics.Sent,
+            statistics.Dropped,
+            statistics.Buffered,
+            SampleRate = sampleRates.Default,
+            ModelRates = sampleRates.Known(),
+        });
+    }
 }

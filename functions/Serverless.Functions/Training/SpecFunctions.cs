@@ -1,13 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Training.Specs;
 using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Training;
 
 /// <summary>Model specs over HTTP: write one (validated, versioned, hashed), read one, list them.</summary>
-public sealed class SpecFunctions(SpecStore specs)
+public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
 {
     private const long MaxSpecBytes = 256 * 1024;
 
@@ -34,6 +35,7 @@ public sealed class SpecFunctions(SpecStore specs)
         return await ApiResults.HandleAsync(request, async () =>
         {
             var stored = await specs.PutAsync(name, spec, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
+            sampleRates.Update(stored);
             return stored.Created ? new CreatedResult($"/specs/{name}?version={stored.Version}", stored) : new OkObjectResult(stored);
         });
     }

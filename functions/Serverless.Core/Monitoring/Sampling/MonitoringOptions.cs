@@ -6,8 +6,11 @@ public sealed class MonitoringOptions
     /// <summary>Configuration section the options bind from.</summary>
     public const string SectionName = "Monitoring";
 
-    /// <summary>Share of predictions (rows) sampled, from 0 (none) to 1 (all).</summary>
+    /// <summary>Share of predictions (rows) sampled, from 0 (none) to 1 (all); a spec's <c>monitoring.sampleRate</c> overrides it.</summary>
     public double SampleRate { get; set; } = 0.1;
+
+    /// <summary>How often serving reads a model's spec again for its sample rate (a spec stored on the same instance counts at once).</summary>
+    public TimeSpan SampleRateRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Most samples one instance holds waiting to be sent; beyond it samples are dropped and counted.</summary>
     public int BufferCapacity { get; set; } = 10_000;

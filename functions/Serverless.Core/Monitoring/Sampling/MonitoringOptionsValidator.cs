@@ -17,6 +17,11 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
             failures.Add($"Monitoring__SampleRate must be a number from 0 to 1 (it is {options.SampleRate}).");
         }
 
+        if (options.SampleRateRefresh <= TimeSpan.Zero || options.SampleRateRefresh > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Monitoring__SampleRateRefresh must be a positive time span of at most a day, such as 00:00:30 (it is {options.SampleRateRefresh}).");
+        }
+
         if (options.BufferCapacity <= 0)
         {
             failures.Add($"Monitoring__BufferCapacity must be greater than 0 (it is {options.BufferCapacity}).");

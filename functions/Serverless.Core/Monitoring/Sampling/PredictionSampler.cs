@@ -9,7 +9,8 @@ using Serverless.Core.Registry;
 namespace Serverless.Core.Monitoring.Sampling;
 
 /// <summary>
-/// Chooses the predictions to sample (<see cref="MonitoringOptions.SampleRate"/>) and puts them in a bounded in-memory
+/// Chooses the predictions to sample, each model's at its rate (<see cref="SampleRates"/>: the spec's, else
+/// <see cref="MonitoringOptions.SampleRate"/>), and puts them in a bounded in-memory
 /// buffer (<see cref="MonitoringOptions.BufferCapacity"/>) that the shipper sends to the sample queue. Serving never
 /// waits on it and it never throws into serving: when the buffer is full a sample is dropped and counted. Counts go to
 /// the meter <c>Serverless.Monitoring</c> (<c>serverless.monitoring.samples.sampled</c>, <c>.sent</c>,
@@ -21,7 +22,7 @@ public sealed partial class PredictionSampler : IDisposable
     public const string MeterName = "Serverless.Monitoring";
 
     private readonly Channel<PredictionSample> _buffer;
-    private readonly double _rate;
+    private readonly SampleRates _rates;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly Meter _meter;
@@ -33,12 +34,12 @@ public sealed partial class PredictionSampler : IDisposable
     private long _dropped;
     private long _buffered;
 
-    /// <summary>Creates the sampler and its buffer.</summary>
-    public PredictionSampler(IOptions<MonitoringOptions> options, TimeProvider? clock = null, ILogger<PredictionSampler>? logger = null, IMeterFactory? meters = null)
+    /// <summary>Creates the sampler and its buffer; without <paramref name="rates"/> every model is sampled at <see cref="MonitoringOptions.SampleRate"/>.</summary>
+    public PredictionSampler(IOptions<MonitoringOptions> options, TimeProvider? clock = null, ILogger<PredictionSampler>? logger = null, IMeterFactory? meters = null, SampleRates? rates = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
-        _rate = settings.SampleRate;
+        _rates = rates ?? new SampleRates(options);
         _clock = clock ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
 
@@ -54,17 +55,8 @@ public sealed partial class PredictionSampler : IDisposable
         _droppedCounter = _meter.CreateCounter<long>("serverless.monitoring.samples.dropped", "{sample}", "Samples dropped: buffer full, too large, or unsent at shutdown.");
     }
 
-    /// <summary>The share of predictions sampled.</summary>
-    public double Rate => _rate;
-
-    /// <summary>Whether any prediction is sampled at all.</summary>
-    public bool IsEnabled => _rate > 0;
-
     /// <summary>The buffer the shipper drains.</summary>
     internal ChannelReader<PredictionSample> Reader => _buffer.Reader;
-
-    /// <summary>Decides whether one prediction is sampled; allocates nothing.</summary>
-    public bool ShouldSample() => _rate >= 1 || (_rate > 0 && Random.Shared.NextDouble() < _rate);
 
     /// <summary>Counts <paramref name="sample"/> as sampled and buffers it, or counts it as dropped when the buffer is full. Never blocks.</summary>
     public void Offer(PredictionSample sample)
@@ -85,12 +77,13 @@ public sealed partial class PredictionSampler : IDisposable
     }
 
     /// <summary>
-    /// Samples rows of a records API answer: each row is chosen at the rate on its own; the chosen rows' features and
+    /// Samples rows of a records API answer: each row is chosen at the model's rate on its own; the chosen rows' features and
     /// predictions are captured from the request and the written response. Never throws.
     /// </summary>
     internal void SampleRecords(ModelVersionInfo version, IReadOnlyList<JsonElement> rows, ReadOnlyMemory<byte> response)
     {
-        if (!IsEnabled)
+        double rate = _rates.For(version.Name);
+        if (rate <= 0)
         {
             return;
         }
@@ -98,7 +91,7 @@ public sealed partial class PredictionSampler : IDisposable
         List<int>? chosen = null;
         for (int r = 0; r < rows.Count; r++)
         {
-            if (ShouldSample())
+            if (ShouldSample(rate))
             {
                 (chosen ??= []).Add(r);
             }
@@ -123,12 +116,12 @@ public sealed partial class PredictionSampler : IDisposable
     }
 
     /// <summary>
-    /// Samples an Open Inference Protocol answer, chosen at the rate as one prediction; when every input is an
+    /// Samples an Open Inference Protocol answer, chosen at the model's rate as one prediction; when every input is an
     /// <c>[N]</c> or <c>[N, 1]</c> tensor it is split into N rows, otherwise nothing is sampled. Never throws.
     /// </summary>
     internal void SampleInference(ModelVersionInfo version, JsonElement request, ReadOnlyMemory<byte> response)
     {
-        if (!ShouldSample())
+        if (!ShouldSample(_rates.For(version.Name)))
         {
             return;
         }
@@ -161,6 +154,9 @@ public sealed partial class PredictionSampler : IDisposable
 
     /// <inheritdoc/>
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>Decides whether one prediction is sampled at <paramref name="rate"/>; allocates nothing.</summary>
+    private static bool ShouldSample(double rate) => rate >= 1 || (rate > 0 && Random.Shared.NextDouble() < rate);
 
     private static KeyValuePair<string, object?> ModelTag(string model) => new("model", model);
 

@@ -14,6 +14,7 @@ public sealed class MonitoringOptionsValidatorTests
 {
     [Theory]
     [InlineData("SampleRate", "1.5", "Monitoring__SampleRate")]
+    [InlineData("SampleRateRefresh", "00:00:00", "Monitoring__SampleRateRefresh")]
     [InlineData("BufferCapacity", "0", "Monitoring__BufferCapacity")]
     [InlineData("BatchSize", "0", "Monitoring__BatchSize")]
     [InlineData("FlushInterval", "00:00:00", "Monitoring__FlushInterval")]
