@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
 
@@ -104,7 +105,7 @@ internal sealed class MonitoringRenderer(IAnsiConsole console)
                     test.Text("feature"),
                     test.Text("test"),
                     test.Text("statistic"),
-                    test.Text("pValue"),
+                    test.Number("pValue") is { } p ? PValue(p) : "",
                     test.Text("threshold"),
                     test.Get("drifted") is { ValueKind: JsonValueKind.True } ? "DRIFT" : "",
                     test.Text("sampleSize"));
@@ -180,8 +181,12 @@ internal sealed class MonitoringRenderer(IAnsiConsole console)
             .GroupBy(t => t.Text("feature"), StringComparer.Ordinal)
             .Select(g => $"{g.Key} ({string.Join(", ", g.Select(Reading))})");
 
+    // A strong drift's p-value is far below 0.0001, which four decimals would print as 0.
+    private static string PValue(double p) =>
+        p is > 0 and < 0.0001 ? p.ToString("0.#E+00", CultureInfo.InvariantCulture) : JsonValues.FormatNumber(p);
+
     private static string Reading(JsonElement test) =>
         test.Number("pValue") is { } p
-            ? $"{test.Text("test")} p {JsonValues.FormatNumber(p)}"
+            ? $"{test.Text("test")} p {PValue(p)}"
             : $"{test.Text("test")} {test.Text("statistic")}";
 }
