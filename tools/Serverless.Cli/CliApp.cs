@@ -22,12 +22,13 @@ internal static class CliApp
     {
         var options = new GlobalOptions();
         var runner = new CommandRunner(options, handler, CreateConsole(stdout), stdout, stderr, pollInterval ?? DefaultPollInterval);
-        var root = new RootCommand("mlops: the operators' tool for the serverless model platform (models, lineage, specs, datasets, retraining)");
+        var root = new RootCommand("mlops: the operators' tool for the serverless model platform (models, lineage, specs, datasets, retraining, monitoring)");
         options.AddTo(root);
         foreach (Command command in ModelsCommands.Create(runner)
             .Append(SpecsCommands.Create(runner))
             .Append(DatasetsCommands.Create(runner))
-            .Concat(RetrainingCommands.Create(runner)))
+            .Concat(RetrainingCommands.Create(runner))
+            .Append(MonitoringCommands.Create(runner)))
         {
             root.Add(command);
         }

@@ -26,19 +26,26 @@ public static class DemoData
         var rows = new List<LoanRow>(count);
         for (int i = 0; i < count; i++)
         {
-            float income = 20 + (float)(random.NextDouble() * 180);
-            float debtRatio = (float)random.NextDouble() * 0.9f;
-            float years = (float)Math.Floor(random.NextDouble() * random.NextDouble() * 40);
-            float late = (float)Math.Floor(-Math.Log(1 - random.NextDouble()) * 1.5);
-            string employment = Employments[random.Next(Employments.Length)];
-            string gender = random.Next(2) == 0 ? "female" : "male";
-            double noise = Gaussian(random) * 0.6;
-            double score = (0.03 * (income - 80)) - (4 * (debtRatio - 0.35)) + (0.08 * (years - 5)) - (0.6 * late)
-                + (employment == "contract" ? -0.5 : 0) + noise;
-            rows.Add(new LoanRow(income, debtRatio, years, late, employment, gender, score > 0));
+            rows.Add(Next(random));
         }
 
         return rows;
+    }
+
+    /// <summary>One application drawn from <paramref name="random"/>, as <see cref="Generate"/> draws each row (the demo traffic draws live requests with it).</summary>
+    public static LoanRow Next(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        float income = 20 + (float)(random.NextDouble() * 180);
+        float debtRatio = (float)random.NextDouble() * 0.9f;
+        float years = (float)Math.Floor(random.NextDouble() * random.NextDouble() * 40);
+        float late = (float)Math.Floor(-Math.Log(1 - random.NextDouble()) * 1.5);
+        string employment = Employments[random.Next(Employments.Length)];
+        string gender = random.Next(2) == 0 ? "female" : "male";
+        double noise = Gaussian(random) * 0.6;
+        double score = (0.03 * (income - 80)) - (4 * (debtRatio - 0.35)) + (0.08 * (years - 5)) - (0.6 * late)
+            + (employment == "contract" ? -0.5 : 0) + noise;
+        return new LoanRow(income, debtRatio, years, late, employment, gender, score > 0);
     }
 
     /// <summary>The rows as CSV with <see cref="Header"/>; the label is <c>yes</c> or <c>no</c>.</summary>

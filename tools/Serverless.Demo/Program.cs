@@ -1,17 +1,42 @@
 using Serverless.Demo;
+using Serverless.Demo.Traffic;
 
 // Usage: Serverless.Demo [--url http://localhost:7071] [--key FUNCTION_KEY]
+//        Serverless.Demo traffic [--url URL] [--key FUNCTION_KEY] [--model NAME] [--seconds N] [--rate N] [--shift SHIFT] [--shift-after SECONDS] [--feedback SHARE] [--seed N]
+const string SetupUsage = "Serverless.Demo [--url URL] [--key FUNCTION_KEY]";
+bool traffic = args.Length > 0 && args[0] == "traffic";
+string usage = traffic ? TrafficOptions.Usage : SetupUsage;
 string url = "http://localhost:7071";
 string? key = null;
-for (int i = 0; i + 1 < args.Length; i += 2)
+TrafficOptions trafficOptions = TrafficOptions.Default;
+for (int i = traffic ? 1 : 0; i < args.Length; i += 2)
 {
-    switch (args[i])
+    if (i + 1 >= args.Length)
     {
-        case "--url": url = args[i + 1]; break;
-        case "--key": key = args[i + 1]; break;
-        default:
-            Console.Error.WriteLine($"Unknown option {args[i]}. Usage: Serverless.Demo [--url URL] [--key FUNCTION_KEY]");
-            return 2;
+        Console.Error.WriteLine($"Option {args[i]} needs a value. Usage: {usage}");
+        return 2;
+    }
+
+    try
+    {
+        switch (args[i])
+        {
+            case "--url": url = args[i + 1]; break;
+            case "--key": key = args[i + 1]; break;
+            default:
+                if (!traffic || !TrafficOptions.TryApply(ref trafficOptions, args[i], args[i + 1]))
+                {
+                    Console.Error.WriteLine($"Unknown option {args[i]}. Usage: {usage}");
+                    return 2;
+                }
+
+                break;
+        }
+    }
+    catch (FormatException ex)
+    {
+        Console.Error.WriteLine(ex.Message);
+        return 2;
     }
 }
 
@@ -19,6 +44,18 @@ using var client = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"
 if (!string.IsNullOrEmpty(key))
 {
     client.DefaultRequestHeaders.Add("x-functions-key", key);
+}
+
+if (traffic)
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    var totals = await new TrafficGenerator(client, Console.Out).RunAsync(trafficOptions, stop.Token);
+    return totals.Sent > 0 && totals.Errors == totals.Sent ? 1 : 0;
 }
 
 try

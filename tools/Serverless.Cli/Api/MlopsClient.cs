@@ -59,6 +59,18 @@ internal sealed class MlopsClient : IDisposable
     public Task<JsonElement> RollbackAsync(string name, string reason, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"models/{Segment(name)}/rollback", Json(new ReasonRequest(reason), CliJsonContext.Default.ReasonRequest), cancellationToken);
 
+    /// <summary><c>GET /models/{name}/monitoring</c>, the latest <paramref name="windows"/> windows or the platform's default.</summary>
+    public Task<JsonElement> GetMonitoringAsync(string name, int? windows, CancellationToken cancellationToken) =>
+        SendAsync(
+            HttpMethod.Get,
+            windows is { } n ? $"models/{Segment(name)}/monitoring?windows={n.ToString(CultureInfo.InvariantCulture)}" : $"models/{Segment(name)}/monitoring",
+            null,
+            cancellationToken);
+
+    /// <summary><c>POST /monitoring/evaluate</c>: evaluates every window that is due now.</summary>
+    public Task<JsonElement> EvaluateMonitoringAsync(CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, "monitoring/evaluate", null, cancellationToken);
+
     /// <summary><c>PUT /specs/{name}</c> with the spec's JSON text as it is.</summary>
     public Task<JsonElement> PutSpecAsync(string name, string specJson, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Put, $"specs/{Segment(name)}", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
