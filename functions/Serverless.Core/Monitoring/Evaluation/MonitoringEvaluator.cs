@@ -194,7 +194,10 @@ public sealed partial class MonitoringEvaluator
             }
 
             var evidence = evaluation.Alerts.Where(a => a.Version == version.Version && a.Severity == MonitoringAlert.Critical).Select(a => a.Evidence).ToList();
-            string why = $"version {version.Version} breached in {run} evaluated windows in a row (guardrail: {policy.GuardrailWindows}); latest: {string.Join(" ", evidence)}";
+            var inputs = version.DataDrift.Where(d => d.Drifted).Select(d => d.Feature).Distinct(StringComparer.Ordinal).ToList();
+            string upstream = inputs.Count == 0 ? string.Empty
+                : $" Its inputs drifted too ({string.Join(", ", inputs)}): if the data feeding it changed, the earlier version may fare no better; check the source.";
+            string why = $"version {version.Version} breached in {run} evaluated windows in a row (guardrail: {policy.GuardrailWindows}); latest: {string.Join(" ", evidence)}{upstream}";
             if (policy.GuardrailAction == GuardrailActions.Alert)
             {
                 actions.Add(Action(evaluation, version.Version, AlertKinds.GuardrailHeld, $"Not rolled back, as its guardrail action is \"alert\": {why}"));

@@ -74,12 +74,12 @@ internal static class WindowEvaluator
             return new VersionEvaluation(version, samples.Count, labelled.Count, described, [], [], performance, [], false, notes);
         }
 
-        var dataDrift = baseline.Features.SelectMany(feature => FeatureDrift(feature, samples, policy.Drift)).ToList();
+        var dataDrift = baseline.Features.SelectMany(feature => FeatureDrift(feature, samples, policy.Drift, Reference(baseline, feature.Name))).ToList();
         var predictionDrift = new List<DriftResult>();
         var charts = new List<ControlChartPoint>();
         if (baseline.Predictions is { } predictions)
         {
-            predictionDrift.AddRange(PredictionDrift(task, predictions, samples, policy));
+            predictionDrift.AddRange(PredictionDrift(task, baseline, samples, policy));
             charts.AddRange(Charts(task, version, predictions, samples, labelled, policy, history));
         }
         else
@@ -99,23 +99,26 @@ internal static class WindowEvaluator
             : ModelTasks.Regression;
     }
 
-    private static IReadOnlyList<DriftResult> FeatureDrift(FeatureBaseline feature, List<PredictionSample> samples, DriftOptions options)
+    private static IReadOnlyList<double>? Reference(MonitoringBaseline baseline, string name) => baseline.References?.GetValueOrDefault(name);
+
+    private static IReadOnlyList<DriftResult> FeatureDrift(FeatureBaseline feature, List<PredictionSample> samples, DriftOptions options, IReadOnlyList<double>? reference)
     {
         if (feature.Type == FeatureTypes.Categorical)
         {
             return DriftDetector.Evaluate(feature, samples.Select(s => Input(s, feature.Name) is { } v ? PredictionReader.Text(v) : string.Empty).ToList(), options);
         }
 
-        return DriftDetector.Evaluate(feature, samples.Select(s => Input(s, feature.Name) is { } v && PredictionReader.Number(v) is { } n ? (float)n : float.NaN).ToList(), options);
+        return DriftDetector.Evaluate(feature, samples.Select(s => Input(s, feature.Name) is { } v && PredictionReader.Number(v) is { } n ? (float)n : float.NaN).ToList(), options, reference);
     }
 
     private static JsonElement? Input(PredictionSample sample, string feature) =>
         sample.Inputs.ValueKind == JsonValueKind.Object && sample.Inputs.TryGetProperty(feature, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-    private static IReadOnlyList<DriftResult> PredictionDrift(string task, PredictionBaseline baseline, List<PredictionSample> samples, MonitoringPolicy policy) =>
-        baseline.Distribution.Type == FeatureTypes.Categorical
-            ? DriftDetector.Evaluate(baseline.Distribution, samples.Select(s => PredictionReader.Label(s.Outputs) ?? string.Empty).ToList(), policy.Drift)
-            : DriftDetector.Evaluate(baseline.Distribution, samples.Select(s => Score(task, s, policy) is { } v ? (float)v : float.NaN).ToList(), policy.Drift);
+    private static IReadOnlyList<DriftResult> PredictionDrift(string task, MonitoringBaseline baseline, List<PredictionSample> samples, MonitoringPolicy policy) =>
+        baseline.Predictions!.Distribution.Type == FeatureTypes.Categorical
+            ? DriftDetector.Evaluate(baseline.Predictions.Distribution, samples.Select(s => PredictionReader.Label(s.Outputs) ?? string.Empty).ToList(), policy.Drift)
+            : DriftDetector.Evaluate(baseline.Predictions.Distribution, samples.Select(s => Score(task, s, policy) is { } v ? (float)v : float.NaN).ToList(), policy.Drift,
+                Reference(baseline, PredictionBaseline.FeatureName));
 
     private static double? Score(string task, PredictionSample sample, MonitoringPolicy policy) =>
         task == ModelTasks.Binary ? PredictionReader.PositiveProbability(sample.Outputs, policy.PositiveLabels)?.Probability : PredictionReader.Value(sample.Outputs);
@@ -173,13 +176,12 @@ internal static class WindowEvaluator
     private static string Describe(ControlRule rule, ControlChartPoint point, double k)
     {
         string where = point.Value > point.CentreLine ? "above" : "below";
-        string seen = $"{point.Chart} {Number(point.Value)} over {point.Count} values (centre line {Number(point.CentreLine)}, limits {Number(point.Lower)} to {Number(point.Upper)} at {Number(k)}σ)";
         return rule switch
         {
-            ControlRule.BeyondLimits => $"{seen}: {where} the {(where == "above" ? "upper" : "lower")} control limit",
-            ControlRule.TwoOfThreeBeyondTwoSigma => $"{seen}: 2 of the last 3 windows beyond 2σ {where} the centre line",
-            ControlRule.FourOfFiveBeyondOneSigma => $"{seen}: 4 of the last 5 windows beyond 1σ {where} the centre line",
-            _ => $"{seen}: {RunRules.DefaultRunLength} windows in a row {where} the centre line",
+            ControlRule.BeyondLimits => $"{where} the {(where == "above" ? "upper" : "lower")} control limit ({Number(k)}σ)",
+            ControlRule.TwoOfThreeBeyondTwoSigma => $"2 of the last 3 windows beyond 2σ {where} the centre line",
+            ControlRule.FourOfFiveBeyondOneSigma => $"4 of the last 5 windows beyond 1σ {where} the centre line",
+            _ => $"{RunRules.DefaultRunLength} windows in a row {where} the centre line",
         };
     }
 
@@ -235,25 +237,33 @@ internal static class WindowEvaluator
 
         foreach (var feature in version.DataDrift.Where(d => d.Drifted).GroupBy(d => d.Feature, StringComparer.Ordinal))
         {
-            var psi = feature.FirstOrDefault(d => d.Test == DriftTestNames.Psi);
-            yield return Alert(AlertKinds.DataDrift, MonitoringAlert.Warning, feature.Key, (psi ?? feature.First()).Statistic, (psi ?? feature.First()).Threshold,
+            var lead = Lead([.. feature]);
+            yield return Alert(AlertKinds.DataDrift, MonitoringAlert.Warning, feature.Key, Reading(lead), lead.Threshold,
                 $"feature '{feature.Key}' drifted from its training distribution: {string.Join("; ", feature.Select(d => d.Evidence))}.");
         }
 
         if (version.PredictionDrift.Any(d => d.Drifted))
         {
             var drifted = version.PredictionDrift.Where(d => d.Drifted).ToList();
-            var psi = drifted.FirstOrDefault(d => d.Test == DriftTestNames.Psi) ?? drifted[0];
-            yield return Alert(AlertKinds.PredictionDrift, MonitoringAlert.Critical, PredictionBaseline.FeatureName, psi.Statistic, psi.Threshold,
-                $"its predictions drifted from their distribution on the holdout: {string.Join("; ", drifted.Select(d => d.Evidence))}.");
+            var lead = Lead(drifted);
+            yield return Alert(AlertKinds.PredictionDrift, MonitoringAlert.Critical, PredictionBaseline.FeatureName, Reading(lead), lead.Threshold,
+                $"its predictions drifted from their distribution on the holdout at training time: {string.Join("; ", drifted.Select(d => d.Evidence))}.");
         }
 
         foreach (var point in version.Charts.Where(c => c.Violations.Count > 0))
         {
             double limit = point.Value > point.CentreLine ? point.Upper : point.Lower;
-            yield return Alert(AlertKinds.ControlLimit, MonitoringAlert.Critical, point.Chart, point.Value, limit, string.Join("; ", point.Violations) + ".");
+            yield return Alert(AlertKinds.ControlLimit, MonitoringAlert.Critical, point.Chart, point.Value, limit,
+                $"{point.Chart} {Number(point.Value)} over {point.Count} values (centre line {Number(point.CentreLine)}, limits {Number(point.Lower)} to {Number(point.Upper)}): {string.Join("; ", point.Violations)}.");
         }
     }
+
+    /// <summary>The test an alert quotes: PSI when it fired, else the first that did.</summary>
+    private static DriftResult Lead(IReadOnlyList<DriftResult> drifted) =>
+        drifted.FirstOrDefault(d => d.Test == DriftTestNames.Psi && d.Drifted) ?? drifted.First(d => d.Drifted);
+
+    /// <summary>What a test's threshold is held against: PSI itself, a KS or chi-square test's p-value.</summary>
+    private static double? Reading(DriftResult result) => result.Test == DriftTestNames.Psi ? result.Statistic : result.PValue;
 
     /// <summary>The id of an alert: the same finding gets the same id.</summary>
     public static string AlertId(string model, DateTimeOffset start, int version, string kind, string subject) =>

@@ -8,10 +8,13 @@ namespace Serverless.Core.Monitoring.Statistics;
 /// </summary>
 public static class DriftDetector
 {
-    /// <summary>PSI and KS of live numeric values (NaN: missing) against a numeric baseline.</summary>
+    /// <summary>
+    /// PSI and KS of live numeric values (NaN: missing) against a numeric baseline: the two-sample KS test against
+    /// <paramref name="reference"/> (training values) when given, else the one-sample test against the baseline's bins.
+    /// </summary>
     /// <exception cref="ArgumentException">The baseline is not numeric, or its edges and shares do not fit together.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public static IReadOnlyList<DriftResult> Evaluate(FeatureBaseline baseline, IReadOnlyList<float> live, DriftOptions? options = null)
+    public static IReadOnlyList<DriftResult> Evaluate(FeatureBaseline baseline, IReadOnlyList<float> live, DriftOptions? options = null, IReadOnlyList<double>? reference = null)
     {
         ArgumentNullException.ThrowIfNull(live);
         options = Checked(options);
@@ -30,10 +33,12 @@ public static class DriftDetector
         }
         else
         {
-            var result = KolmogorovSmirnov.AgainstBaseline(baseline, present);
+            bool twoSample = reference is { Count: > 0 };
+            var result = twoSample ? KolmogorovSmirnov.TwoSample(reference!, present) : KolmogorovSmirnov.AgainstBaseline(baseline, present);
             bool drifted = result.PValue < options.PValueThreshold;
+            string against = twoSample ? $"two-sample KS D = {EvidenceText.Number(result.Statistic)} against {reference!.Count} training values" : $"KS D = {EvidenceText.Number(result.Statistic)} against the training distribution";
             ks = new DriftResult(baseline.Name, DriftTestNames.KolmogorovSmirnov, result.Statistic, result.PValue, options.PValueThreshold, drifted,
-                $"KS D = {EvidenceText.Number(result.Statistic)} against the training distribution, p = {EvidenceText.Number(result.PValue)} over {present.Length} present values ({(drifted ? "below" : "not below")} {EvidenceText.Number(options.PValueThreshold)})",
+                $"{against}, p = {EvidenceText.Number(result.PValue)} over {present.Length} present values ({(drifted ? "below" : "not below")} {EvidenceText.Number(options.PValueThreshold)})",
                 present.Length);
         }
 

@@ -132,9 +132,15 @@ public sealed class RetrainingActivities
         }
 
         // What monitoring holds the candidate's live traffic against, should it reach production.
+        var references = holdout.Numeric.ToDictionary(c => c.Name, c => MonitoringBaseline.Reference(c.Values.Select(v => (double)v)), StringComparer.Ordinal);
+        if (candidate.Predictions?.Values is { } predicted)
+        {
+            references[PredictionBaseline.FeatureName] = MonitoringBaseline.Reference(predicted);
+        }
+
         await _baselines.PutAsync(
             new MonitoringBaseline(model, candidateVersion, task, $"retraining {run.InstanceId}, dataset {dataset.Id[..12]}, spec version {spec.Version}",
-                dataset.Baseline, candidate.Predictions, _clock.GetUtcNow()),
+                dataset.Baseline, candidate.Predictions, _clock.GetUtcNow(), references),
             cancellationToken);
 
         int? championVersion = await ProductionVersionAsync(model, cancellationToken);

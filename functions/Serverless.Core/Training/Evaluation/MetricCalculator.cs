@@ -58,7 +58,8 @@ internal static class MetricCalculator
                     rows,
                     BaselineStatistics.Numeric(new NumericColumn(PredictionBaseline.FeatureName, predictions.Select(p => (float)p).ToArray())),
                     positives / (double)rows,
-                    wrong / (double)rows);
+                    wrong / (double)rows)
+                { Values = predictions };
             case ModelTasks.Multiclass:
                 int classes = holdout.Classes.Count;
                 var predicted = new string[rows];
@@ -82,7 +83,8 @@ internal static class MetricCalculator
                 return new PredictionBaseline(rows, BaselineStatistics.Categorical(new CategoricalColumn(PredictionBaseline.FeatureName, predicted)), null, errors / (double)rows);
             default:
                 return new PredictionBaseline(
-                    rows, BaselineStatistics.Numeric(new NumericColumn(PredictionBaseline.FeatureName, predictions.Select(p => (float)p).ToArray())), null, null);
+                    rows, BaselineStatistics.Numeric(new NumericColumn(PredictionBaseline.FeatureName, predictions.Select(p => (float)p).ToArray())), null, null)
+                { Values = predictions };
         }
     }
 

@@ -18,6 +18,10 @@ public sealed record PredictionBaseline(
     [property: JsonPropertyName("positiveRate")] double? PositiveRate,
     [property: JsonPropertyName("errorRate")] double? ErrorRate)
 {
+    /// <summary>Numeric predictions: each holdout row's (kept in memory for the monitoring baseline's reference sample, not serialized).</summary>
+    [JsonIgnore]
+    public IReadOnlyList<double>? Values { get; init; }
+
     /// <summary>The name the predictions go by in drift results and alerts.</summary>
     public const string FeatureName = "prediction";
 }

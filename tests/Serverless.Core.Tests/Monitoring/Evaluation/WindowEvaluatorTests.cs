@@ -24,7 +24,8 @@ public sealed class WindowEvaluatorTests
         Assert.False(version.Breached);
         Assert.Equal(500, version.Samples);
         Assert.Equal(500, version.Labelled);
-        Assert.Equal(["income", "age", "employment"], version.DataDrift.Select(d => d.Feature).Distinct());
+        Assert.Equal(["income", "age", "late", "employment"], version.DataDrift.Select(d => d.Feature).Distinct());
+        Assert.Contains(version.DataDrift, d => d.Feature == "late" && d.Evidence.StartsWith("two-sample KS", StringComparison.Ordinal));
         Assert.All(version.DataDrift, d => Assert.False(d.Drifted, d.Evidence));
         Assert.Equal([ControlCharts.PredictionMean, ControlCharts.PositiveRate, ControlCharts.ErrorRate], version.Charts.Select(c => c.Chart));
         Assert.All(version.Charts, c => Assert.Empty(c.Violations));
