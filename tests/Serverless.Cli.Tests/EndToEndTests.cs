@@ -76,7 +76,14 @@ public sealed partial class EndToEndTests(LocalRuntimeFixture fixture) : IClassF
 
         CliResult self = await RunAsync("approve", model, id, "--reason", "ok", "--as", "alice");
         CliResult approved = await RunAsync("approve", model, id, "--reason", "ok", "--as", "bob");
+        // The approval is an event the orchestration takes a moment to act on; until then follow still sees it waiting (exit 4).
         CliResult followed = await RunAsync("retrainings", "follow", model, id);
+        for (var until = DateTime.UtcNow.AddSeconds(60); followed.ExitCode == 4 && DateTime.UtcNow < until;)
+        {
+            await Task.Delay(500);
+            followed = await RunAsync("retrainings", "follow", model, id);
+        }
+
         CliResult lineage = await RunAsync("lineage", model, "1");
 
         Assert.Equal(2, self.ExitCode);

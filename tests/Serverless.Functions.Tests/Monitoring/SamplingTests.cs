@@ -130,7 +130,7 @@ public sealed class SamplingTests(SamplingTests.SampleEverythingFixture fixture)
         var ids = new List<string>();
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, model + "/", CancellationToken.None))
         {
-            Assert.Matches($"^{model}/window=\\d{{4}}-\\d{{2}}-\\d{{2}}T\\d{{2}}-\\d{{2}}/[0-9a-f]{{32}}\\.parquet$", blob.Name);
+            Assert.Matches($"^{model}/window=\\d{{4}}-\\d{{2}}-\\d{{2}}T\\d{{2}}-\\d{{2}}-\\d{{2}}/[0-9a-f]{{32}}\\.parquet$", blob.Name);
             using var parquet = new MemoryStream();
             await container.GetBlobClient(blob.Name).DownloadToAsync(parquet);
             parquet.Position = 0;
