@@ -87,7 +87,7 @@ internal static class WindowEvaluator
             notes.Add("the baseline has no predictions: prediction drift and control charts not computed");
         }
 
-        bool breached = predictionDrift.Any(d => d.Drifted) || charts.Any(c => c.Violations.Count > 0);
+        bool breached = predictionDrift.Any(SizeableDrift) || charts.Any(c => c.Violations.Count > 0);
         return new VersionEvaluation(version, samples.Count, labelled.Count, described, dataDrift, predictionDrift, performance, charts, breached, notes);
     }
 
@@ -246,7 +246,7 @@ internal static class WindowEvaluator
         {
             var drifted = version.PredictionDrift.Where(d => d.Drifted).ToList();
             var lead = Lead(drifted);
-            yield return Alert(AlertKinds.PredictionDrift, MonitoringAlert.Critical, PredictionBaseline.FeatureName, Reading(lead), lead.Threshold,
+            yield return Alert(AlertKinds.PredictionDrift, drifted.Any(SizeableDrift) ? MonitoringAlert.Critical : MonitoringAlert.Warning, PredictionBaseline.FeatureName, Reading(lead), lead.Threshold,
                 $"its predictions drifted from their distribution on the holdout at training time: {string.Join("; ", drifted.Select(d => d.Evidence))}.");
         }
 
@@ -257,6 +257,12 @@ internal static class WindowEvaluator
                 $"{point.Chart} {Number(point.Value)} over {point.Count} values (centre line {Number(point.CentreLine)}, limits {Number(point.Lower)} to {Number(point.Upper)}): {string.Join("; ", point.Violations)}.");
         }
     }
+
+    /// <summary>
+    /// Whether a drift is large as well as unlikely: PSI measures how far the distribution moved, where a test's p-value
+    /// only says a move is real (with many samples a harmless one is). Only these breach, which keeps false rollbacks rare.
+    /// </summary>
+    private static bool SizeableDrift(DriftResult result) => result.Drifted && result.Test == DriftTestNames.Psi;
 
     /// <summary>The test an alert quotes: PSI when it fired, else the first that did.</summary>
     private static DriftResult Lead(IReadOnlyList<DriftResult> drifted) =>

@@ -68,6 +68,19 @@ public sealed class WindowEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_PredictionsMovedLessThanThePsiThreshold_KsAloneIsAWarning()
+    {
+        var lenient = MonitoringPolicy.For(new ModelSpec("binary", null, null, Monitoring: new MonitoringSpec(PsiThreshold: 10)), new MonitoringOptions());
+
+        var evaluation = Evaluate(MonitoringScenario.Samples("loans", 1, 500, seed: 35, Start, scoreMean: 0.5), policy: lenient);
+
+        var alert = Assert.Single(evaluation.Alerts, a => a.Kind == AlertKinds.PredictionDrift);
+        Assert.Equal(MonitoringAlert.Warning, alert.Severity);
+        Assert.Contains("KS", alert.Evidence, StringComparison.Ordinal);
+        Assert.True(alert.Statistic < alert.Threshold, "a KS alert quotes its p-value against the p-value threshold");
+    }
+
+    [Fact]
     public void Evaluate_ErrorRateUp_ErrorRateChartSignals()
     {
         var evaluation = Evaluate(MonitoringScenario.Samples("loans", 1, 500, seed: 40, Start, wrongShare: 0.5));
