@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.Core;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Monitoring.Sampling;
+using Serverless.Core.Training;
 using Serverless.Core.Training.Datasets;
 using Serverless.Core.Training.Evaluation;
 using Serverless.Core.Training.Specs;
@@ -25,6 +26,8 @@ namespace Serverless.Benchmarks;
 internal static class EvaluationBenchmark
 {
     private const string DurationInstrument = "serverless.monitoring.evaluation.duration";
+    private const string AlertInstrument = "serverless.monitoring.alerts";
+    private const int BreakdownWindows = 100;
     private const int TrainingRows = 2000;
     private const int CpuWindows = 200;
     private const int WarmUpWindows = 50;
@@ -58,14 +61,15 @@ internal static class EvaluationBenchmark
             $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}; Azurite on the same cores. {models} models, one closed 5-minute window each of {samplesPerWindow} samples, {shape.Numeric} numeric + {shape.Categorical} categorical features, binary classifier outputs; one model in {DriftEvery} with drifted inputs."));
         Line();
 
-        // Durations as the evaluator records them, per pass.
+        // Durations and alerts as the evaluator records them, per pass.
         var gate = new Lock();
         List<double>? durations = null;
+        var alertKinds = new Dictionary<(bool Drifted, string Kind), int>();
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, l) =>
             {
-                if (instrument.Meter.Name == MonitoringEvaluator.MeterName && instrument.Name == DurationInstrument)
+                if (instrument.Meter.Name == MonitoringEvaluator.MeterName && instrument.Name is DurationInstrument or AlertInstrument)
                 {
                     l.EnableMeasurementEvents(instrument);
                 }
@@ -76,6 +80,24 @@ internal static class EvaluationBenchmark
             lock (gate)
             {
                 durations?.Add(seconds * 1000);
+            }
+        });
+        listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
+        {
+            string? model = null, kind = null;
+            foreach (var tag in tags)
+            {
+                model = tag.Key == "model" ? tag.Value as string : model;
+                kind = tag.Key == "kind" ? tag.Value as string : kind;
+            }
+
+            lock (gate)
+            {
+                if (durations is not null && model is not null && kind is not null)
+                {
+                    var key = (int.Parse(model[(model.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture) % DriftEvery == 0, kind);
+                    alertKinds[key] = alertKinds.GetValueOrDefault(key) + (int)count;
+                }
             }
         });
         listener.Start();
@@ -111,6 +133,7 @@ internal static class EvaluationBenchmark
             lock (gate)
             {
                 durations = [];
+                alertKinds.Clear();
             }
 
             EvaluationRun? result = null;
@@ -140,7 +163,37 @@ internal static class EvaluationBenchmark
 
         passes.Add(await MeasureAsync("concurrency 8, baselines cached", 8, models, cachedBaselines: true));
 
-        var cpu = EvaluateInMemory(Name, shape, start, samplesPerWindow, Math.Min(models, CpuWindows));
+        // Where a window's time goes: the read steps alone, one after another, on a fresh instance (nothing cached).
+        var steps = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        await using (var services = Services(1))
+        {
+            var specs = services.GetRequiredService<SpecStore>();
+            var samples = services.GetRequiredService<SampleStore>();
+            var baselines = services.GetRequiredService<MonitoringBaselineStore>();
+            var store = services.GetRequiredService<MonitoringStore>();
+            await store.ListPendingAsync(CancellationToken.None);
+            async Task StepAsync(string step, Func<Task> action) =>
+                (steps.TryGetValue(step, out var list) ? list : steps[step] = []).Add(await TimeAsync(action) * 1000);
+            for (int i = 0; i < Math.Min(models, BreakdownWindows); i++)
+            {
+                string model = Name(i);
+                await StepAsync("spec (`SpecStore.GetAsync`, none there)", async () =>
+                {
+                    try
+                    {
+                        await specs.GetAsync(model, null, CancellationToken.None);
+                    }
+                    catch (SpecNotFoundException)
+                    {
+                    }
+                });
+                await StepAsync("samples (`SampleStore.ReadWindowAsync`, one partition query)", () => samples.ReadWindowAsync(model, start, CancellationToken.None));
+                await StepAsync("baseline (`MonitoringBaselineStore.FindAsync`, list + download)", () => baselines.FindAsync(model, 1, CancellationToken.None));
+                await StepAsync("history (`MonitoringStore.HistoryAsync`)", () => store.HistoryAsync(model, start, 24, CancellationToken.None));
+            }
+        }
+
+        var (cpu, undrifted) = EvaluateInMemory(Name, shape, start, samplesPerWindow, Math.Min(models, CpuWindows));
 
         Line("## Setup");
         Line();
@@ -163,6 +216,30 @@ internal static class EvaluationBenchmark
 
         Line(string.Create(CultureInfo.InvariantCulture,
             $"| pure window evaluation (`WindowEvaluator.Evaluate`, in memory, one thread) | {cpu.Count} | {cpu.Sum() / 1000:F2} | {cpu.Count / (cpu.Sum() / 1000):F0} | {LatencySummary.Percentile(cpu, 0.5):F2} | {LatencySummary.Percentile(cpu, 0.99):F2} | |"));
+        Line();
+        Line("Alerts per pass: " + string.Join("; ", alertKinds.OrderBy(k => k.Key.Kind, StringComparer.Ordinal).ThenBy(k => k.Key.Drifted)
+            .Select(k => string.Create(CultureInfo.InvariantCulture, $"{k.Value} {k.Key.Kind} on {(k.Key.Drifted ? "drifted" : "undrifted")} models"))) + ".");
+        Line();
+
+        // Samples drawn from the baseline's own distribution: every drift finding on them is a false alarm.
+        var results = undrifted.SelectMany(e => e.Versions).SelectMany(v =>
+            v.DataDrift.Select(d => (What: (d.Feature.StartsWith('c') ? "categorical feature " : "numeric feature ") + d.Test, d.Drifted))
+                .Concat(v.PredictionDrift.Select(d => (What: "prediction " + d.Test, d.Drifted)))).ToList();
+        Line(string.Create(CultureInfo.InvariantCulture, $"Drift findings on the {undrifted.Count} undrifted windows of the in-memory pass (samples drawn from the baseline's own distribution, so each is a false alarm): ")
+            + string.Join("; ", results.GroupBy(r => r.What, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Key} {g.Count(r => r.Drifted)} of {g.Count()} ({g.Count(r => r.Drifted) / (double)g.Count():P1})")))
+            + string.Create(CultureInfo.InvariantCulture, $"; windows breached: {undrifted.Count(e => e.Versions.Any(v => v.Breached))} of {undrifted.Count}."));
+        Line();
+        Line(string.Create(CultureInfo.InvariantCulture, $"Read steps of a window alone, one after another on a fresh instance, {Math.Min(models, BreakdownWindows)} windows:"));
+        Line();
+        Line("| step | p50 ms | p99 ms |");
+        Line("|---|---:|---:|");
+        foreach (var (step, times) in steps)
+        {
+            times.Sort();
+            Line(string.Create(CultureInfo.InvariantCulture, $"| {step} | {LatencySummary.Percentile(times, 0.5):F1} | {LatencySummary.Percentile(times, 0.99):F1} |"));
+        }
+
         Line();
         var serial = passes[0];
         var parallel = passes[1];
@@ -204,7 +281,7 @@ internal static class EvaluationBenchmark
         return services.BuildServiceProvider();
     }
 
-    private static List<double> EvaluateInMemory(Func<int, string> name, Shape shape, DateTimeOffset start, int samplesPerWindow, int count)
+    private static (List<double> Times, List<WindowEvaluation> Undrifted) EvaluateInMemory(Func<int, string> name, Shape shape, DateTimeOffset start, int samplesPerWindow, int count)
     {
         var policy = MonitoringPolicy.For(null, new MonitoringOptions());
         var end = start + new MonitoringOptions().WindowLength;
@@ -217,15 +294,21 @@ internal static class EvaluationBenchmark
         }
 
         var times = new List<double>();
-        foreach (var w in windows)
+        var undrifted = new List<WindowEvaluation>();
+        for (int i = 0; i < windows.Count; i++)
         {
+            var w = windows[i];
             long started = Stopwatch.GetTimestamp();
-            WindowEvaluator.Evaluate(w.Name, start, end, DateTimeOffset.UtcNow, w.Samples, policy, w.Baselines, []);
+            var evaluation = WindowEvaluator.Evaluate(w.Name, start, end, DateTimeOffset.UtcNow, w.Samples, policy, w.Baselines, []);
             times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (i % DriftEvery != 0)
+            {
+                undrifted.Add(evaluation);
+            }
         }
 
         times.Sort();
-        return times;
+        return (times, undrifted);
     }
 
     // A version-1 baseline as the retraining line records it: quantile bins of training columns and the positive
