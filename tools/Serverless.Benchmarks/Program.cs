@@ -9,7 +9,8 @@ using Serverless.LocalRuntime.Launching;
 
 // Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
 //        --app FUNCTIONS_APP_OUTPUT_FOLDER [--settings local.settings.sample.json] [--duration SECONDS] [--models COUNT]
-//        [--scenario serving|retraining|sampling] [--adult ../shared/data/adult]
+//        [--scenario serving|retraining|sampling|evaluation] [--adult ../shared/data/adult]
+//        evaluation: [--models 1000] [--samples 200 (per window)] [--features 10 (one in five categorical)]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -26,6 +27,16 @@ var host = new BenchmarkHost(storage, runtimeDll, appFolder, options.GetValueOrD
 if (options.GetValueOrDefault("scenario") == "retraining")
 {
     return await RetrainingBenchmark.RunAsync(host, options.GetValueOrDefault("adult", "../shared/data/adult"), options.GetValueOrDefault("out"));
+}
+
+if (options.GetValueOrDefault("scenario") == "evaluation")
+{
+    return await EvaluationBenchmark.RunAsync(
+        storage,
+        int.Parse(options.GetValueOrDefault("models", "1000"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("samples", "200"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("features", "10"), CultureInfo.InvariantCulture),
+        options.GetValueOrDefault("out"));
 }
 
 int seconds = int.Parse(options.GetValueOrDefault("duration", "10"), CultureInfo.InvariantCulture);
