@@ -29,9 +29,6 @@ public sealed class AlertPublisher(QueueServiceClient queues, IOptions<Monitorin
             _created = true;
         }
 
-        foreach (var alert in alerts)
-        {
-            await _queue.SendMessageAsync(JsonSerializer.Serialize(alert, MonitoringJson.Default.MonitoringAlert), cancellationToken);
-        }
+        await Task.WhenAll(alerts.Select(alert => _queue.SendMessageAsync(JsonSerializer.Serialize(alert, MonitoringJson.Default.MonitoringAlert), cancellationToken)));
     }
 }

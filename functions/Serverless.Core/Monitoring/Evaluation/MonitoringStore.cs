@@ -208,16 +208,19 @@ public sealed class MonitoringStore
     {
         ArgumentNullException.ThrowIfNull(alerts);
         await EnsureCreatedAsync(cancellationToken);
-        foreach (var alert in alerts)
+        // One transaction per model and hundred alerts: a window's alerts share its model's partition.
+        foreach (var model in alerts.GroupBy(a => a.Model, StringComparer.Ordinal))
         {
-            await _table.UpsertEntityAsync(
-                new TableEntity(alert.Model, AlertRow(alert))
-                {
-                    ["Kind"] = alert.Kind,
-                    ["Alert"] = JsonSerializer.Serialize(alert, MonitoringJson.Default.MonitoringAlert),
-                },
-                TableUpdateMode.Replace,
-                cancellationToken);
+            foreach (var chunk in model.Chunk(100))
+            {
+                await _table.SubmitTransactionAsync(
+                    chunk.Select(alert => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(alert.Model, AlertRow(alert))
+                    {
+                        ["Kind"] = alert.Kind,
+                        ["Alert"] = JsonSerializer.Serialize(alert, MonitoringJson.Default.MonitoringAlert),
+                    })),
+                    cancellationToken);
+            }
         }
     }
 
