@@ -105,7 +105,6 @@ public sealed class MonitoringEvaluatorTests
         // The registry orders alias moves by time: on a stopped clock two moves would tie and replay in either order.
         world.Clock.Advance(TimeSpan.FromSeconds(1));
         await world.Registry.SetAliasAsync(model, InferenceService.ServingAlias, 2, "test", CancellationToken.None);
-        world.Clock.SetUtcNow(Start);
         await world.Baselines.PutAsync(MonitoringScenario.Baseline(model, version: 1), CancellationToken.None);
         return model;
     }
