@@ -45,7 +45,7 @@ internal sealed partial class AuditMiddleware(AuditLog log, TimeProvider clock, 
             return;
         }
 
-        bool keepBody = http.Request.HasJsonContentType() && http.Request.ContentLength is > 0 and <= MaxReasonBodyBytes;
+        bool keepBody = http.Request.HasJsonContentType() && http.Request.ContentLength is null or (> 0 and <= MaxReasonBodyBytes);
         if (keepBody)
         {
             http.Request.EnableBuffering();
@@ -111,8 +111,16 @@ internal sealed partial class AuditMiddleware(AuditLog log, TimeProvider clock, 
     {
         try
         {
+            // At most the limit and a byte more is read again: a larger body has no reason worth quoting.
             request.Body.Position = 0;
-            using var body = await JsonDocument.ParseAsync(request.Body);
+            var buffer = new byte[MaxReasonBodyBytes + 1];
+            int length = await request.Body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > MaxReasonBodyBytes)
+            {
+                return null;
+            }
+
+            using var body = JsonDocument.Parse(buffer.AsMemory(0, length));
             return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("reason", out var reason) && reason.ValueKind == JsonValueKind.String
                 ? reason.GetString()
                 : null;
