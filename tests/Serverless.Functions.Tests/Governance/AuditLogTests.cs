@@ -1,8 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Demo;
 using Serverless.Testing;
 
 namespace Serverless.Functions.Tests.Governance;
@@ -64,6 +66,34 @@ public sealed class AuditLogTests(LocalRuntimeFixture fixture) : IClassFixture<L
         var broken = verification.GetProperty("firstBreak");
         Assert.Equal((name, 6L), (broken.GetProperty("chain").GetString(), broken.GetProperty("sequence").GetInt64()));
         Assert.Equal(5L, verification.GetProperty("entries").GetInt64());
+    }
+
+    [Fact]
+    public async Task Audit_RetrainingThroughTheLine_RecordsUploadSpecStartAndThePlatformsPromotion()
+    {
+        string model = $"audited-line-{Guid.NewGuid():N}"[..25];
+        string dataset = model + "-data";
+        await Client.UploadDatasetAsync(dataset, DemoData.ToCsv(DemoData.Generate(DemoSetup.Rows)));
+        var spec = JsonNode.Parse(DemoSpec.Json)!.AsObject();
+        spec["data"]!["dataset"] = dataset;
+        await Client.PutSpecAsync(model, spec.ToJsonString());
+
+        string id = await Client.StartRetrainingAsync(model, """{"reason": "first model"}""");
+        var status = await Client.WaitForOutcomeAsync(model, id);
+        Assert.Equal("promoted", status.GetProperty("outcome").GetString());
+        int version = status.GetProperty("candidateVersion").GetInt32();
+
+        var upload = Assert.Single((await GetAsync($"/audit?model={dataset}")).GetProperty("entries").EnumerateArray());
+        Assert.Equal(("dataset.upload", "succeeded"), (Text(upload, "action"), Text(upload, "outcome")));
+        var entries = (await GetAsync($"/audit?model={model}")).GetProperty("entries").EnumerateArray().ToList();
+        Assert.Equal(["spec.put", "retraining.start", "retraining.promote"], entries.Select(e => Text(e, "action")));
+        Assert.StartsWith("spec version 1 (sha256 ", Text(entries[0], "after"), StringComparison.Ordinal);
+        Assert.Equal((id, "first model", 202), (Text(entries[1], "run"), Text(entries[1], "reason"), entries[1].GetProperty("entry").GetProperty("status").GetInt32()));
+        var promotion = entries[2].GetProperty("entry");
+        Assert.Equal("platform:retraining", promotion.GetProperty("actor").GetProperty("subject").GetString());
+        Assert.Equal((version, "production", id, (string?)null, version.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (promotion.GetProperty("version").GetInt32(), Text(entries[2], "alias"), Text(entries[2], "run"), Text(entries[2], "before"), Text(entries[2], "after")));
+        Assert.True((await GetAsync($"/audit/verify?model={model}")).GetProperty("verified").GetBoolean());
     }
 
     [Theory]
