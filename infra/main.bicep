@@ -218,6 +218,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Retraining__Queue: 'retrain-requests'
       Retraining__ScheduleCheck: '0 * * * * *'
       Retraining__Table: 'retrainings'
+      Audit__Table: 'audit'
       Retraining__BusyRetryDelay: '00:02:00'
       Training__SpecTable: 'specs'
       Training__DatasetTable: 'datasets'

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
@@ -40,6 +41,7 @@ public static class CoreServiceCollectionExtensions
                 "Registry__ReferenceContainers must be a comma-separated list of blob container names (3 to 63 lower-case letters, digits and single hyphens).")
             .ValidateOnStart();
         services.AddSingleton<ModelRegistry>();
+        services.AddAudit(configuration);
         services.AddServing(configuration);
         services.AddMonitoring(configuration);
         services.AddRetraining(configuration);

@@ -6,6 +6,9 @@ using Serverless.Functions;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 
+// First of the app's middleware, so that it wraps the identity middleware and records refusals too.
+builder.UseMiddleware<Serverless.Functions.Governance.AuditMiddleware>();
+
 // The worker does not read host.json's log levels. ASP.NET Core's per-request Information logs would each travel to the
 // host over gRPC: measured, they cost a third of the throughput of a prediction (docs/benchmarks.md).
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

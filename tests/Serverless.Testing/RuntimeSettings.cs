@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Serverless.Testing;
 
 /// <summary>
-/// A <c>local.settings.json</c> for one test runtime: its own task hub, self-check, retraining, sample and alert queues, monitoring table and host id, timers that do not fire unless a test
+/// A <c>local.settings.json</c> for one test runtime: its own task hub, self-check, retraining, sample and alert queues, monitoring and audit tables and host id, timers that do not fire unless a test
 /// asks, and fast queue retries (set through the <c>AzureFunctionsJobHost__</c> overrides the Functions host honours).
 /// </summary>
 public sealed class RuntimeSettings
@@ -45,6 +45,7 @@ public sealed class RuntimeSettings
             ["Monitoring__EvaluationSchedule"] = "0 0 0 1 1 *",
             ["Monitoring__EvaluationTable"] = "monitoring" + id,
             ["Monitoring__AlertQueue"] = "alerts-" + id,
+            ["Audit__Table"] = "audit" + id,
             ["AzureFunctionsWebHost__hostid"] = "test-" + id,
             ["AzureFunctionsJobHost__extensions__durableTask__hubName"] = hubName,
             ["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:00",

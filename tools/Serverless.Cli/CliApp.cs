@@ -22,13 +22,14 @@ internal static class CliApp
     {
         var options = new GlobalOptions();
         var runner = new CommandRunner(options, handler, CreateConsole(stdout), stdout, stderr, pollInterval ?? DefaultPollInterval);
-        var root = new RootCommand("mlops: the operators' tool for the serverless model platform (models, lineage, specs, datasets, retraining, monitoring)");
+        var root = new RootCommand("mlops: the operators' tool for the serverless model platform (models, lineage, specs, datasets, retraining, monitoring, audit)");
         options.AddTo(root);
         foreach (Command command in ModelsCommands.Create(runner)
             .Append(SpecsCommands.Create(runner))
             .Append(DatasetsCommands.Create(runner))
             .Concat(RetrainingCommands.Create(runner))
-            .Append(MonitoringCommands.Create(runner)))
+            .Append(MonitoringCommands.Create(runner))
+            .Append(AuditCommands.Create(runner)))
         {
             root.Add(command);
         }

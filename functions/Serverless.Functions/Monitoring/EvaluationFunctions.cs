@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Evaluation;
+using Serverless.Functions.Governance;
 
 namespace Serverless.Functions.Monitoring;
 
@@ -18,6 +20,7 @@ public sealed class EvaluationFunctions(MonitoringEvaluator evaluator, Monitorin
 
     /// <summary><c>POST /monitoring/evaluate</c>: evaluates every window that is due now, as the timer does, and says what it did.</summary>
     [Function("EvaluateMonitoringWindowsNow")]
+    [Audited(AuditActions.MonitoringEvaluate)]
     public async Task<IActionResult> EvaluateNow(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "monitoring/evaluate")] HttpRequest request,
         CancellationToken cancellationToken) =>

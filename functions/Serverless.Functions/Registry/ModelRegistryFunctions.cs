@@ -1,9 +1,12 @@
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Registry;
+using Serverless.Functions.Governance;
 using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Registry;
@@ -23,6 +26,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     /// "metrics": {...}, "registeredBy": ...}</c>.
     /// </summary>
     [Function("RegisterModelVersion")]
+    [Audited(AuditActions.ModelRegister)]
     public async Task<IActionResult> RegisterVersion(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/versions")] HttpRequest request,
         string name,
@@ -59,7 +63,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
                 throw new ModelTooLargeException(registry.MaxModelBytes);
             }
 
-            return Created(await registry.RegisterAsync(name, request.Body, metadata, cancellationToken));
+            return Created(request, await registry.RegisterAsync(name, request.Body, metadata, cancellationToken));
         });
     }
 
@@ -88,7 +92,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
 
         var metadata = new RegistrationMetadata(
             reference.RegisteredBy ?? Principal(request) ?? "anonymous", reference.Description, reference.TrainingData, reference.Metrics);
-        return await ApiResults.HandleAsync(request, async () => Created(await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
+        return await ApiResults.HandleAsync(request, async () => Created(request, await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
     }
 
     /// <summary><c>GET /models</c>: every model with its latest version and aliases.</summary>
@@ -117,6 +121,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}</c> with <c>{"version": n}</c>: moves the alias and records it.</summary>
     [Function("SetModelAlias")]
+    [Audited(AuditActions.AliasSet)]
     public async Task<IActionResult> SetAlias(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
@@ -144,10 +149,19 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         string changedBy = Principal(request) ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
-        return await ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken)));
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            var change = await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken);
+            request.Audit(new AuditDetails(Before: change.PreviousVersion?.ToString(CultureInfo.InvariantCulture), After: change.Version.ToString(CultureInfo.InvariantCulture)));
+            return new OkObjectResult(change);
+        });
     }
 
-    private static CreatedResult Created(ModelVersionInfo version) => new($"/models/{version.Name}/versions/{version.Version}", version);
+    private static CreatedResult Created(HttpRequest request, ModelVersionInfo version)
+    {
+        request.Audit(new AuditDetails(Version: version.Version));
+        return new($"/models/{version.Name}/versions/{version.Version}", version);
+    }
 
     private static string? Principal(HttpRequest request) => CallerIdentity.Name(request);
 

@@ -1,11 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
+using Serverless.Functions.Governance;
 using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Retraining;
@@ -31,6 +34,7 @@ public sealed partial class RetrainingFunctions(
     /// starts a retraining under the model's latest spec; 202 with its id and status URL, 409 naming a running one.
     /// </summary>
     [Function("StartRetraining")]
+    [Audited(AuditActions.RetrainingStart)]
     public async Task<IActionResult> Start(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrain")] HttpRequest request,
         string name,
@@ -51,6 +55,7 @@ public sealed partial class RetrainingFunctions(
         return await ApiResults.HandleAsync(request, async () =>
         {
             var run = await retraining.StartAsync(client, name, body ?? new RetrainingRequest(), CallerIdentity.Name(request) ?? RetrainingService.Anonymous, "http", cancellationToken);
+            request.Audit(new AuditDetails(Run: run.InstanceId));
             string statusUrl = $"/models/{name}/retrainings/{run.InstanceId}";
             return new AcceptedResult(statusUrl, new { instanceId = run.InstanceId, model = name, specVersion = run.SpecVersion, statusUrl });
         });
@@ -85,6 +90,7 @@ public sealed partial class RetrainingFunctions(
 
     /// <summary><c>POST /models/{name}/retrainings/{id}/{decision}</c> (<c>approve</c> or <c>reject</c>), body <c>{"reason": "..."}</c>.</summary>
     [Function("DecideRetraining")]
+    [Audited("retraining.{decision}")]
     public async Task<IActionResult> Decide(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrainings/{id}/{decision:regex(^(approve|reject)$)}")] HttpRequest request,
         string name,
@@ -108,6 +114,7 @@ public sealed partial class RetrainingFunctions(
 
     /// <summary><c>POST /models/{name}/retrainings/{id}/terminate</c>, body <c>{"reason": "..."}</c>: stops it; nothing is promoted after.</summary>
     [Function("TerminateRetraining")]
+    [Audited(AuditActions.RetrainingTerminate)]
     public async Task<IActionResult> Terminate(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrainings/{id}/terminate")] HttpRequest request,
         string name,
@@ -133,6 +140,7 @@ public sealed partial class RetrainingFunctions(
     /// its previous production version, recorded with who and why. Other models are untouched.
     /// </summary>
     [Function("RollbackModel")]
+    [Audited(AuditActions.AliasRollback)]
     public async Task<IActionResult> Rollback(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/rollback")] HttpRequest request,
         string name,
@@ -152,6 +160,7 @@ public sealed partial class RetrainingFunctions(
         return await ApiResults.HandleAsync(request, async () =>
         {
             var change = await registry.RollbackAsync(name, RetrainingActivities.ProductionAlias, CallerIdentity.Name(request) ?? RetrainingService.Anonymous, reason, cancellationToken);
+            request.Audit(new AuditDetails(change.PreviousVersion?.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), Alias: change.Alias));
             return new OkObjectResult(new
             {
                 model = name,

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Training.Datasets;
+using Serverless.Functions.Governance;
 using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Training;
@@ -11,6 +13,7 @@ public sealed class DatasetFunctions(DatasetStore datasets)
 {
     /// <summary><c>POST /datasets/{name}</c> with a CSV body (header first): stores it and makes it the dataset's latest upload.</summary>
     [Function("UploadDataset")]
+    [Audited(AuditActions.DatasetUpload)]
     public Task<IActionResult> Upload(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "datasets/{name}")] HttpRequest request,
         string name,

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Training.Specs;
+using Serverless.Functions.Governance;
 using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Training;
@@ -16,6 +18,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
 
     /// <summary><c>PUT /specs/{name}</c>: stores the spec as the model's next version (201), or answers the latest unchanged (200) when it is the same.</summary>
     [Function("PutSpec")]
+    [Audited(AuditActions.SpecPut)]
     public async Task<IActionResult> PutSpec(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "specs/{name}")] HttpRequest request,
         string name,
@@ -36,6 +39,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
         {
             var stored = await specs.PutAsync(name, spec, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
             sampleRates.Update(stored);
+            request.Audit(new AuditDetails(After: $"spec version {stored.Version} (sha256 {stored.Sha256})"));
             return stored.Created ? new CreatedResult($"/specs/{name}?version={stored.Version}", stored) : new OkObjectResult(stored);
         });
     }

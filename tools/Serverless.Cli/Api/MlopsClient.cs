@@ -71,6 +71,32 @@ internal sealed class MlopsClient : IDisposable
     public Task<JsonElement> EvaluateMonitoringAsync(CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, "monitoring/evaluate", null, cancellationToken);
 
+    /// <summary><c>GET /audit</c> with the filters given (each escaped), one page of at most <paramref name="top"/> entries.</summary>
+    public Task<JsonElement> GetAuditAsync(
+        string? model, string? actor, string? action, DateTimeOffset? since, int? top, string? continuationToken, CancellationToken cancellationToken)
+    {
+        var query = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        Add("model", model);
+        Add("actor", actor);
+        Add("action", action);
+        Add("from", since?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        Add("top", top?.ToString(CultureInfo.InvariantCulture));
+        Add("continuationToken", continuationToken);
+        return SendAsync(HttpMethod.Get, query.Count == 0 ? "audit" : "audit?" + string.Join('&', query), null, cancellationToken);
+    }
+
+    /// <summary><c>GET /audit/verify</c>, one model's chain or all.</summary>
+    public Task<JsonElement> VerifyAuditAsync(string? model, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, model is null ? "audit/verify" : $"audit/verify?model={Uri.EscapeDataString(model)}", null, cancellationToken);
+
     /// <summary><c>PUT /specs/{name}</c> with the spec's JSON text as it is.</summary>
     public Task<JsonElement> PutSpecAsync(string name, string specJson, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Put, $"specs/{Segment(name)}", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Governance;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving;
@@ -35,6 +38,7 @@ public sealed partial class MonitoringEvaluator
     private readonly MonitoringOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<MonitoringEvaluator> _logger;
+    private readonly AuditLog? _audit;
     private readonly Counter<long> _windows;
     private readonly Counter<long> _alerts;
     private readonly Counter<long> _rollbacks;
@@ -52,8 +56,10 @@ public sealed partial class MonitoringEvaluator
         IOptions<MonitoringOptions> options,
         TimeProvider clock,
         ILogger<MonitoringEvaluator> logger,
-        IMeterFactory meters)
+        IMeterFactory meters,
+        AuditLog? audit = null)
     {
+        _audit = audit;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(meters);
         _store = store;
@@ -211,6 +217,12 @@ public sealed partial class MonitoringEvaluator
                     evaluation.Model, InferenceService.ServingAlias, GuardrailActor, why, version.Version, operation, cancellationToken);
                 _rollbacks.Add(1, new TagList { { "model", evaluation.Model }, { "version", version.Version } });
                 LogRolledBack(evaluation.Model, version.Version, change.Version, run);
+                if (_audit is not null)
+                {
+                    await _audit.AppendAsync(new AuditEntry(Actor.Platform("monitoring guardrail"), AuditActions.GuardrailRollback, evaluation.Model, version.Version, InferenceService.ServingAlias, null,
+                        version.Version.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), why, change.ChangedAt, operation, AuditOutcomes.Succeeded, null), cancellationToken);
+                }
+
                 actions.Add(Action(evaluation, version.Version, AlertKinds.GuardrailRollback,
                     $"Rolled back: production moved from version {version.Version} to version {change.Version}, and no other model was touched. Why: {why}"));
             }

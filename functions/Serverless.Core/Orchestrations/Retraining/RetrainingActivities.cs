@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Reflection;
+using Serverless.Core.Governance;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
@@ -32,6 +35,7 @@ public sealed class RetrainingActivities
     private readonly RetrainingRunStore _runs;
     private readonly MonitoringBaselineStore _baselines;
     private readonly TimeProvider _clock;
+    private readonly AuditLog? _audit;
 
     internal RetrainingActivities(
         SpecStore specs,
@@ -42,8 +46,10 @@ public sealed class RetrainingActivities
         ArtifactStore artifacts,
         RetrainingRunStore runs,
         MonitoringBaselineStore baselines,
-        TimeProvider clock)
+        TimeProvider clock,
+        AuditLog? audit = null)
     {
+        _audit = audit;
         _baselines = baselines;
         _clock = clock;
         _specs = specs;
@@ -254,7 +260,8 @@ public sealed class RetrainingActivities
         int version = run.CandidateVersion ?? throw new ArgumentException("The promote step needs the candidate.", nameof(run));
         string operation = "promote-" + run.InstanceId;
         var review = Mine(await _runs.GetReviewAsync(model, version, cancellationToken), run);
-        if (await _registry.FindOperationAsync(model, operation, cancellationToken) is null)
+        bool first = await _registry.FindOperationAsync(model, operation, cancellationToken) is null;
+        if (first)
         {
             if ((await _runs.GetAsync(model, run.InstanceId, cancellationToken)).Outcome == RetrainingOutcomes.Terminated)
             {
@@ -277,6 +284,12 @@ public sealed class RetrainingActivities
             new AliasMove(by, AliasMoveKinds.Promotion, $"retraining {run.InstanceId}", operation),
             cancellationToken);
         await PutReviewAsync(model, version, existing => Require(existing, version) with { Status = "promoted" }, cancellationToken);
+        if (first && _audit is not null)
+        {
+            await _audit.AppendAsync(new AuditEntry(Actor.Platform("retraining"), AuditActions.RetrainingPromote, model, version, ProductionAlias, run.InstanceId,
+                change.PreviousVersion?.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), $"approved by {by}", change.ChangedAt, run.InstanceId, AuditOutcomes.Succeeded, null), cancellationToken);
+        }
+
         return change;
     }
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Serverless.Core.Governance;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Registry;
 using Serverless.Core.Training.Datasets;
 using Serverless.Core.Training.Specs;
@@ -11,7 +13,7 @@ namespace Serverless.Core.Orchestrations.Retraining;
 /// Starts, watches, decides on and stops retrainings: the operations behind the HTTP API, the schedule and the
 /// "new data" queue. One retraining per model at a time.
 /// </summary>
-public sealed partial class RetrainingService(SpecStore specs, DatasetStore datasets, RetrainingRunStore runs, TimeProvider clock)
+public sealed partial class RetrainingService(SpecStore specs, DatasetStore datasets, RetrainingRunStore runs, TimeProvider clock, AuditLog? audit = null)
 {
     /// <summary>Who a caller is when no principal came with the request.</summary>
     public const string Anonymous = "anonymous";
@@ -67,6 +69,12 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
         {
             await runs.AbandonAsync(run, CancellationToken.None);
             throw;
+        }
+
+        // Starts over HTTP are audited with their caller by the HTTP layer; the platform's own are audited here.
+        if (trigger != "http" && audit is not null)
+        {
+            await audit.AppendAsync(new AuditEntry(Actor.Platform("retraining " + trigger), AuditActions.RetrainingStart, model, null, null, instanceId, null, $"spec version {spec.Version}", request.Reason, now, instanceId, AuditOutcomes.Succeeded, null), CancellationToken.None);
         }
 
         return run;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Lineage;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Registry;
@@ -45,7 +46,8 @@ public static partial class RetrainingServiceCollectionExtensions
             sp.GetRequiredService<ArtifactStore>(),
             sp.GetRequiredService<RetrainingRunStore>(),
             sp.GetRequiredService<MonitoringBaselineStore>(),
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetService<AuditLog>()));
         return services;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
@@ -44,6 +45,8 @@ public sealed class MonitoringEvaluatorTests
 
         public required Func<MonitoringEvaluator> NewEvaluator { get; init; }
 
+        public required AuditLog Audit { get; init; }
+
         public string Model(string name) => name + Id;
 
         public async Task StoreWindowAsync(IReadOnlyList<PredictionSample> samples)
@@ -76,6 +79,7 @@ public sealed class MonitoringEvaluatorTests
         var samples = new SampleStore(tables, blobs, options);
         var store = new MonitoringStore(tables, options, clock);
         var baselines = new MonitoringBaselineStore(blobs, options);
+        var audit = new AuditLog(tables, Options.Create(new AuditOptions { Table = "audit" + id }));
         var meters = new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
         return new World
         {
@@ -88,8 +92,9 @@ public sealed class MonitoringEvaluatorTests
             Store = store,
             Baselines = baselines,
             AlertQueue = queues.GetQueueClient(settings.AlertQueue),
+            Audit = audit,
             NewEvaluator = () => new MonitoringEvaluator(
-                store, samples, baselines, specs, registry, new AlertPublisher(queues, options), options, clock, NullLogger<MonitoringEvaluator>.Instance, meters),
+                store, samples, baselines, specs, registry, new AlertPublisher(queues, options), options, clock, NullLogger<MonitoringEvaluator>.Instance, meters, audit),
         };
     }
 
@@ -244,6 +249,8 @@ public sealed class MonitoringEvaluatorTests
         Assert.Contains("from version 2 to version 1", action.Evidence, StringComparison.Ordinal);
         Assert.Contains("positive-rate", action.Evidence, StringComparison.Ordinal);
         Assert.Empty(await world.Store.RecentAlertsAsync(good, 50, null, CancellationToken.None));
+        var audited = Assert.Single((await world.Audit.QueryAsync(new AuditQuery(Action: AuditActions.GuardrailRollback), 50, null, CancellationToken.None)).Entries);
+        Assert.Equal((bad, "platform:monitoring guardrail", 2, "2", "1"), (audited.Chain, audited.Entry.Actor.Subject, audited.Entry.Version, audited.Entry.Before, audited.Entry.After));
 
         // Evaluating the same window again (a restart that lost the completion) moves nothing a second time.
         Assert.Null(await evaluator.EvaluateWindowAsync(new SampleWindow(bad, WindowAt(2)), CancellationToken.None));

@@ -1,0 +1,41 @@
+namespace Serverless.Core.Governance.Audit;
+
+/// <summary>The governed actions the audit log records, by name.</summary>
+public static class AuditActions
+{
+    /// <summary>A model version registered (upload or by reference).</summary>
+    public const string ModelRegister = "model.register";
+
+    /// <summary>A model spec written.</summary>
+    public const string SpecPut = "spec.put";
+
+    /// <summary>A training dataset uploaded.</summary>
+    public const string DatasetUpload = "dataset.upload";
+
+    /// <summary>A retraining started (HTTP, schedule or "new data" message).</summary>
+    public const string RetrainingStart = "retraining.start";
+
+    /// <summary>A candidate approved.</summary>
+    public const string RetrainingApprove = "retraining.approve";
+
+    /// <summary>A candidate rejected.</summary>
+    public const string RetrainingReject = "retraining.reject";
+
+    /// <summary>A retraining terminated.</summary>
+    public const string RetrainingTerminate = "retraining.terminate";
+
+    /// <summary>The retraining line promoted its candidate to production.</summary>
+    public const string RetrainingPromote = "retraining.promote";
+
+    /// <summary>An alias moved by hand (production, canary, shadow...).</summary>
+    public const string AliasSet = "alias.set";
+
+    /// <summary>Production rolled back by an operator.</summary>
+    public const string AliasRollback = "alias.rollback";
+
+    /// <summary>Production rolled back by the monitoring guardrail.</summary>
+    public const string GuardrailRollback = "guardrail.rollback";
+
+    /// <summary>A monitoring evaluation requested by hand.</summary>
+    public const string MonitoringEvaluate = "monitoring.evaluate";
+}
