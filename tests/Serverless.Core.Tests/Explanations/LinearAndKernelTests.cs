@@ -10,6 +10,7 @@ public sealed class LinearAndKernelTests
     private const float Slope = 1.7f;
     private const float Offset = -0.2f;
     private static readonly string[] Categories = ["a", "b", "c"];
+    private static readonly string[] Abc = ["a", "b", "c"];
 
     [Fact]
     public void Explain_LogisticRegression_AttributionIsCoefficientTimesDeviationFromBackgroundMean()
@@ -47,7 +48,7 @@ public sealed class LinearAndKernelTests
         // y = a × b + c: no tree ensemble or linear model, so Kernel SHAP explains it.
         byte[] onnx = Model(
             [Node("Mul", ["a", "b"], ["ab"]), Node("Add", ["ab", "c"], ["value"])],
-            ["a", "b", "c"].Select(n => Tensor(n, Float, -1, 1)),
+            Abc.Select(n => Tensor(n, Float, -1, 1)),
             [Tensor("value", Float, -1, 1)]);
         using var model = Load(onnx);
         var random = new Random(4);
