@@ -117,6 +117,27 @@ internal sealed class ModelExplainer : IDisposable
         return explainer;
     }
 
+    /// <summary>The background the explainer measures against.</summary>
+    public FeatureRows Background { get; private set; } = null!;
+
+    /// <summary>
+    /// Global importance: each input's mean absolute attribution over up to <paramref name="rows"/> background rows, and
+    /// how many rows that was.
+    /// </summary>
+    public (IReadOnlyDictionary<string, double> Importance, int Rows) Importance(int rows)
+    {
+        int count = Math.Min(rows, Background.Count);
+        var sample = Background.CreateEmpty(count);
+        for (int r = 0; r < count; r++)
+        {
+            sample.CopyRow(Background, r, r);
+        }
+
+        var explained = Explain(sample);
+        var importance = _inputs.ToDictionary(name => name, name => explained.Average(e => Math.Abs(e.Attributions[name])), StringComparer.Ordinal);
+        return (importance, count);
+    }
+
     /// <summary>Explains every row of <paramref name="rows"/>.</summary>
     public IReadOnlyList<RowExplanation> Explain(FeatureRows rows)
     {
@@ -167,6 +188,7 @@ internal sealed class ModelExplainer : IDisposable
 
     private void Prepare(FeatureRows background, string backgroundDescription)
     {
+        Background = background;
         string calibrated = _graph?.Calibration is { } c
             ? $"log-odds of the positive class: {c.Slope:G6} × the {_graph.Node.OpType}'s score + {c.Offset:G6}, the argument of the model's probability sigmoid"
             : "";

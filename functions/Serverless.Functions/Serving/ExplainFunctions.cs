@@ -33,4 +33,21 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
             return ApiResults.Json(await explanations.ExplainAsync(info, body, cancellationToken));
         });
     }
+
+    /// <summary>
+    /// <c>GET /models/{name}/versions/{version}/importance</c>: the version's global feature importance (mean absolute
+    /// attribution over the background from its training baseline), for the approver to weigh beside the metrics and
+    /// fairness figures of its review (<c>/models/{name}/versions/{version}/lineage</c>).
+    /// </summary>
+    [Function("VersionImportance")]
+    public Task<IActionResult> Importance(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}/importance")] HttpRequest request,
+        string name,
+        string version,
+        CancellationToken cancellationToken) =>
+        ApiResults.HandleAsync(request, async () =>
+        {
+            var info = await inference.ResolveAsync(name, version, null, cancellationToken);
+            return ApiResults.Json(await explanations.ImportanceAsync(info, cancellationToken));
+        });
 }

@@ -27,6 +27,7 @@ public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture f
         var (trainedStatus, trained) = await Client.PostJsonAsync($"/models/{model}/explain", DemoSetup.ExamplePredictBody);
         var (demoStatus, byHand) = await Client.PostJsonAsync($"/models/{model}/explain?version={demo}", DemoSetup.ExamplePredictBody);
         var (_, predicted) = await Client.PostJsonAsync($"/models/{model}/predict?explain=true", DemoSetup.ExamplePredictBody);
+        var (importanceStatus, importance) = await Client.SendJsonAsync(HttpMethod.Get, $"/models/{model}/versions/1/importance");
 
         Assert.Equal(HttpStatusCode.OK, trainedStatus);
         Assert.Equal(HttpStatusCode.OK, demoStatus);
@@ -45,6 +46,14 @@ public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture f
                 Assert.Equal(DemoClassifier.Features.Order(), e.GetProperty("attributions").EnumerateObject().Select(a => a.Name).Order());
             }
         }
+
+        // The approver's view: every feature ranked by mean absolute attribution; income drives the generated outcome.
+        Assert.Equal(HttpStatusCode.OK, importanceStatus);
+        Assert.Equal("tree-shap", importance.GetProperty("method").GetString());
+        var ranked = importance.GetProperty("importance").EnumerateArray().ToList();
+        Assert.Equal(DemoClassifier.Features.Order(), ranked.Select(f => f.GetProperty("feature").GetString()).Order());
+        Assert.True(ranked[0].GetProperty("importance").GetDouble() > 0);
+        Assert.Contains(ranked.Take(2), f => f.GetProperty("feature").GetString() == "income");
 
         // The production version's explanations are of the predictions they come with, in log-odds of their probability.
         var withPredictions = predicted.GetProperty("explanations").EnumerateArray().ToList();
