@@ -20,6 +20,8 @@ namespace Serverless.Benchmarks;
 internal static class ExplainBenchmark
 {
     private const int Rounds = 3;
+    private static readonly string[] NumericFeatures = ["income", "debt_ratio", "years_employed", "late_payments"];
+    private static readonly long[] Open = [-1, 1];
     private const string NumericRow = """{"rows": [{"income": 85, "debt_ratio": 0.2, "years_employed": 6, "late_payments": 0}]}""";
     private const string DemoRow = """{"rows": [{"income": 85, "debt_ratio": 0.2, "years_employed": 6, "late_payments": 0, "employment": "salaried"}]}""";
 
@@ -45,8 +47,8 @@ internal static class ExplainBenchmark
             ("bench-explain-tree", DemoClassifier.Train().Onnx, DemoRow, true),
             ("bench-explain-kernel", OnnxModelBuilder.Build(
                 "Sum",
-                [.. new[] { "income", "debt_ratio", "years_employed", "late_payments" }.Select(n => (n, TensorElementType.Float, new long[] { -1, 1 }))],
-                [("value", TensorElementType.Float, [-1, 1])]), NumericRow, false),
+                [.. NumericFeatures.Select(n => (n, TensorElementType.Float, Open))],
+                [("value", TensorElementType.Float, Open)]), NumericRow, false),
         ];
 
         await using var runtime = await host.StartAsync([]);

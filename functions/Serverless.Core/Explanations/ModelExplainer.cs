@@ -1,3 +1,4 @@
+using System.Globalization;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -190,7 +191,7 @@ internal sealed class ModelExplainer : IDisposable
     {
         Background = background;
         string calibrated = _graph?.Calibration is { } c
-            ? $"log-odds of the positive class: {c.Slope:G6} × the {_graph.Node.OpType}'s score + {c.Offset:G6}, the argument of the model's probability sigmoid"
+            ? string.Create(CultureInfo.InvariantCulture, $"log-odds of the positive class: {c.Slope:G6} × the {_graph.Node.OpType}'s score + {c.Offset:G6}, the argument of the model's probability sigmoid")
             : "";
         if (_graph is null)
         {
