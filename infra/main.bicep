@@ -214,6 +214,9 @@ module functionApp 'modules/functionapp.bicep' = {
       Monitoring__GuardrailAction: 'rollback'
       Monitoring__GuardrailWindows: '3'
       Monitoring__HistoryWindows: '24'
+      Explanations__BackgroundRows: '200'
+      Explanations__KernelBackgroundRows: '32'
+      Explanations__KernelSamples: '512'
       OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
       Retraining__Queue: 'retrain-requests'
       Retraining__ScheduleCheck: '0 * * * * *'

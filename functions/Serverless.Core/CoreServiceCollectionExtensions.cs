@@ -2,6 +2,7 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Core.Explanations;
 using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring;
 using Serverless.Core.Orchestrations.Retraining;
@@ -44,6 +45,7 @@ public static class CoreServiceCollectionExtensions
         services.AddAudit(configuration);
         services.AddServing(configuration);
         services.AddMonitoring(configuration);
+        services.AddExplanations(configuration);
         services.AddRetraining(configuration);
         return services;
     }

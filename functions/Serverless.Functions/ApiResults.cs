@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Explanations;
 using Serverless.Core.Monitoring.Feedback;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
@@ -60,7 +61,7 @@ internal static partial class ApiResults
         UnknownPredictionException or ModelNotFoundException or SpecNotFoundException or DatasetNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
         FeedbackConflictException or RegistryConflictException or NotAwaitingApprovalException or NoRollbackTargetException => Error(StatusCodes.Status409Conflict, exception.Message),
         ModelTooLargeException or DatasetTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
-        RequestLimitExceededException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
+        RequestLimitExceededException or ExplanationUnavailableException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
         ModelIntegrityException or ModelLoadException => Error(StatusCodes.Status500InternalServerError, exception.Message),
         RequestFailedException { Status: 401 or 403 } storage => Error(
             StatusCodes.Status503ServiceUnavailable,

@@ -9,7 +9,7 @@ using Serverless.LocalRuntime.Launching;
 
 // Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
 //        --app FUNCTIONS_APP_OUTPUT_FOLDER [--settings local.settings.sample.json] [--duration SECONDS] [--models COUNT]
-//        [--scenario serving|retraining|sampling|evaluation] [--adult ../shared/data/adult]
+//        [--scenario serving|retraining|sampling|evaluation|explain] [--adult ../shared/data/adult]
 //        evaluation: [--models 1000] [--samples 200 (per window)] [--features 10 (one in five categorical)]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -54,6 +54,11 @@ const string SingleRowInfer =
 const string SingleRowPredict = """{"rows": [{"income": 85, "debt_ratio": 0.2, "years_employed": 6, "late_payments": 0}]}""";
 
 byte[] model = BenchmarkModel.Train();
+if (options.GetValueOrDefault("scenario") == "explain")
+{
+    return await ExplainBenchmark.RunAsync(host, model, seconds, options.GetValueOrDefault("out"));
+}
+
 if (options.GetValueOrDefault("scenario") == "sampling")
 {
     return await SamplingBenchmark.RunAsync(host, model, SingleRowPredict, seconds, options.GetValueOrDefault("out"));

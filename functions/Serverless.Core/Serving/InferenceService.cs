@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Explanations;
 using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Cache;
@@ -34,6 +35,7 @@ public sealed class InferenceService
     private readonly AliasCache _aliases;
     private readonly PredictionSampler? _sampler;
     private readonly ServingMetrics _metrics;
+    private readonly ExplanationService? _explanations;
 
     internal InferenceService(
         ModelRegistry registry,
@@ -44,8 +46,10 @@ public sealed class InferenceService
         IOptions<ServingOptions> options,
         ILogger<InferenceService> logger,
         ServingMetrics metrics,
-        PredictionSampler? sampler = null)
+        PredictionSampler? sampler = null,
+        ExplanationService? explanations = null)
     {
+        _explanations = explanations;
         _metrics = metrics;
         _sampler = sampler;
         _registry = registry;
@@ -119,10 +123,14 @@ public sealed class InferenceService
         }
     }
 
-    /// <summary>Runs a records API request (<c>{"rows": [{feature: value}]}</c>); returns the response's UTF-8 JSON.</summary>
+    /// <summary>
+    /// Runs a records API request (<c>{"rows": [{feature: value}]}</c>); returns the response's UTF-8 JSON. With
+    /// <paramref name="explain"/>, the answer also carries <c>explanations</c>, one per prediction with its id.
+    /// </summary>
     /// <exception cref="InvalidInferenceRequestException">The rows do not fit the model; the message says why.</exception>
     /// <exception cref="RequestLimitExceededException">The request asks for more than one request may cost.</exception>
-    public async Task<ReadOnlyMemory<byte>> PredictAsync(string name, string? version, string? alias, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <exception cref="ExplanationUnavailableException">Explanations were asked for and the version cannot be explained.</exception>
+    public async Task<ReadOnlyMemory<byte>> PredictAsync(string name, string? version, string? alias, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool explain = false)
     {
         long start = Stopwatch.GetTimestamp();
         ModelVersionInfo? info = null;
@@ -139,6 +147,10 @@ public sealed class InferenceService
             var model = lease.Model;
             JsonElement[] rows = [.. rowsElement.EnumerateArray()];
             var plan = model.RecordsPlan;
+            var explained = explain
+                ? await (_explanations ?? throw new ExplanationUnavailableException("Explanations are not set up in this app.")).ExplainAsync(info, model, rows, cancellationToken)
+                : default;
+            var ids = new List<string>(rows.Length);
             var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 512);
             using (var writer = new Utf8JsonWriter(buffer))
             {
@@ -152,7 +164,7 @@ public sealed class InferenceService
                     try
                     {
                         using var results = _executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
-                        RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, NewPredictionId);
+                        RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, () => Remember(ids, NewPredictionId()));
                     }
                     finally
                     {
@@ -161,6 +173,11 @@ public sealed class InferenceService
                 }
 
                 writer.WriteEndArray();
+                if (explained.Explainer is not null)
+                {
+                    ExplanationService.Write(writer, explained.Explainer, explained.Rows, ids);
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -178,4 +195,10 @@ public sealed class InferenceService
     public ModelCacheStatistics GetCacheStatistics() => _cache.GetStatistics();
 
     private static string NewPredictionId() => Guid.CreateVersion7().ToString();
+
+    private static string Remember(List<string> ids, string id)
+    {
+        ids.Add(id);
+        return id;
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Explanations;
 using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
@@ -41,7 +42,8 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<IOptions<ServingOptions>>(),
             sp.GetRequiredService<ILogger<InferenceService>>(),
             sp.GetRequiredService<ServingMetrics>(),
-            sp.GetService<PredictionSampler>()));
+            sp.GetService<PredictionSampler>(),
+            sp.GetService<ExplanationService>()));
         return services;
     }
 }

@@ -28,7 +28,8 @@ public sealed class InferenceFunctions(InferenceService inference)
 
     /// <summary>
     /// <c>POST /models/{name}/predict</c> with <c>{"rows": [{feature: value, ...}]}</c>: a prediction per row. Query
-    /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>.
+    /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>; <c>explain=true</c> adds an
+    /// explanation per prediction (as <c>/models/{name}/explain</c> gives).
     /// </summary>
     [Function("PredictRecords")]
     public Task<IActionResult> Predict(
@@ -37,7 +38,13 @@ public sealed class InferenceFunctions(InferenceService inference)
         CancellationToken cancellationToken) =>
         Run(
             request,
-            body => inference.PredictAsync(name, request.Query["version"].FirstOrDefault(), request.Query["alias"].FirstOrDefault(), body, cancellationToken),
+            body => inference.PredictAsync(
+                name,
+                request.Query["version"].FirstOrDefault(),
+                request.Query["alias"].FirstOrDefault(),
+                body,
+                cancellationToken,
+                string.Equals(request.Query["explain"].FirstOrDefault(), "true", StringComparison.OrdinalIgnoreCase)),
             cancellationToken);
 
     /// <summary><c>GET /serving/cache</c>: what the model cache of this instance holds and has done.</summary>
