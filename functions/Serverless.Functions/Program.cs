@@ -2,9 +2,13 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Serverless.Functions;
+using Serverless.Functions.Identity;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+
+// Who may call each HTTP function (its [RequireRole]/[Public]) is enforced before the function body runs.
+builder.UseMiddleware<AuthorizationMiddleware>();
 
 // The worker does not read host.json's log levels. ASP.NET Core's per-request Information logs would each travel to the
 // host over gRPC: measured, they cost a third of the throughput of a prediction (docs/benchmarks.md).

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
 using Serverless.Core.Training.Datasets;
 using Serverless.Functions.Identity;
 
@@ -10,6 +11,7 @@ namespace Serverless.Functions.Training;
 public sealed class DatasetFunctions(DatasetStore datasets)
 {
     /// <summary><c>POST /datasets/{name}</c> with a CSV body (header first): stores it and makes it the dataset's latest upload.</summary>
+    [RequireRole(PlatformRoles.DataScientist)]
     [Function("UploadDataset")]
     public Task<IActionResult> Upload(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "datasets/{name}")] HttpRequest request,
@@ -17,11 +19,12 @@ public sealed class DatasetFunctions(DatasetStore datasets)
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () =>
         {
-            var upload = await datasets.UploadAsync(name, request.Body, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
+            var upload = await datasets.UploadAsync(name, request.Body, CallerContext.Get(request)?.Name ?? "anonymous", cancellationToken);
             return new CreatedResult($"/datasets/{name}", upload);
         });
 
     /// <summary><c>GET /datasets/{name}</c>: the dataset's latest upload.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetDataset")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{name}")] HttpRequest request,
@@ -30,6 +33,7 @@ public sealed class DatasetFunctions(DatasetStore datasets)
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await datasets.GetUploadAsync(name, cancellationToken)));
 
     /// <summary><c>GET /datasets</c>: every dataset's latest upload.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListDatasets")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,
