@@ -84,6 +84,8 @@ internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, IOp
             return Unauthorized(http, check.Error!);
         }
 
+        // Known even when refused, so that the audit log records who was refused.
+        CallerContext.Set(context, actor);
         if (!access.Roles.Any(r => actor.Roles.Contains(r, StringComparer.Ordinal)))
         {
             string carried = actor.Roles.Count == 0 ? "none" : string.Join(", ", actor.Roles);
@@ -92,7 +94,6 @@ internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, IOp
                 $"This endpoint needs {RoleList(access.Roles)}; the token of '{actor.Name}' carries: {carried}.");
         }
 
-        CallerContext.Set(context, actor);
         return null;
     }
 
