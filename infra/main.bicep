@@ -98,6 +98,18 @@ param userPrincipalId string = ''
 @allowed(['User', 'Group', 'ServicePrincipal'])
 param userPrincipalType string = 'User'
 
+@description('Audience callers\' tokens must carry (Auth__Audience): the client id of the API\'s Entra ID app registration, which infra/hooks/entra-app.sh creates with the platform\'s app roles and stores as AUTH_AUDIENCE. The app refuses to start without it.')
+param authAudience string = ''
+
+@description('Issuer callers\' tokens must carry (Auth__Issuer); Microsoft Entra ID v2.0 of this tenant by default.')
+param authIssuer string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+
+@description('OpenID Connect authority whose metadata publishes the signing keys (Auth__Authority); Entra ID v2.0 of this tenant by default.')
+param authAuthority string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+
+@description('Whether predictions (and feedback and model metadata) accept the function key alone, without a consumer token, so existing applications keep working (Auth__AllowFunctionKeyForPredictions).')
+param authAllowFunctionKeyForPredictions bool = true
+
 @description('Largest training dataset accepted (upload or snapshot), in bytes; the instance memory bounds what can be trained on.')
 param trainingMaxDatasetBytes int = 536870912
 
@@ -177,6 +189,13 @@ module functionApp 'modules/functionapp.bicep' = {
     alwaysReadyDurableInstances: alwaysReadyDurableInstances
     appSettings: {
       SelfCheckSchedule: selfCheckSchedule
+      Auth__Issuer: authIssuer
+      Auth__Audience: authAudience
+      // Azure validates against the authority's published keys: no development signing key.
+      Auth__SigningKey: ''
+      Auth__Authority: authAuthority
+      Auth__AllowFunctionKeyForPredictions: string(authAllowFunctionKeyForPredictions)
+      Auth__ClockSkew: '00:01:00'
       SelfCheckQueue: 'selfchecks'
       Health__StorageTimeout: healthStorageTimeout
       Registry__MaxModelBytes: string(registryMaxModelBytes)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.Core;
+using Serverless.Functions.Identity;
 using Serverless.Functions.Monitoring;
 
 namespace Serverless.Functions;
@@ -17,6 +18,7 @@ public static class ServerlessAppServiceCollectionExtensions
     {
         services.AddServerlessCore(configuration);
         services.AddPlatformTelemetry(configuration);
+        services.AddPlatformIdentity(configuration);
 
         // The worker's Kestrel (ASP.NET Core integration) refuses a body over its 30 MB default by closing the
         // connection, and any finite limit there does the same to a body declared larger than it, even after the

@@ -24,10 +24,10 @@ public sealed partial class EndToEndTests(LocalRuntimeFixture fixture) : IClassF
         string model = Unique("cli-line");
         string datasetId = await PrepareAsync(model);
 
-        CliResult retrain = await RunAsync("retrain", model, "--follow", "--reason", "end-to-end", "--as", "alice");
+        CliResult retrain = await RunAsync("retrain", model, "--follow", "--reason", "end-to-end", "--token", TestTokens.For("alice"));
         CliResult lineage = await RunAsync("lineage", model, "1");
         CliResult list = await RunAsync("retrainings", "list", model);
-        CliResult rollback = await RunAsync("rollback", model, "--reason", "nothing to go back to", "--as", "bob");
+        CliResult rollback = await RunAsync("rollback", model, "--reason", "nothing to go back to", "--token", TestTokens.For("bob"));
 
         Assert.True(retrain.ExitCode == 0, retrain.ToString());
         Assert.Contains($"Promoted: {model} version 1 is in production.", retrain.Stdout, StringComparison.Ordinal);
@@ -69,13 +69,13 @@ public sealed partial class EndToEndTests(LocalRuntimeFixture fixture) : IClassF
         string model = Unique("cli-appr");
         await PrepareAsync(model, spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });
 
-        CliResult waiting = await RunAsync("retrain", model, "--follow", "--as", "alice");
+        CliResult waiting = await RunAsync("retrain", model, "--follow", "--token", TestTokens.For("alice"));
         Assert.True(waiting.ExitCode == 4, waiting.ToString());
         string id = StartedId().Match(waiting.Stdout).Groups["id"].Value;
         Assert.Contains($"mlops approve {model} {id} --reason", waiting.Stdout, StringComparison.Ordinal);
 
-        CliResult self = await RunAsync("approve", model, id, "--reason", "ok", "--as", "alice");
-        CliResult approved = await RunAsync("approve", model, id, "--reason", "ok", "--as", "bob");
+        CliResult self = await RunAsync("approve", model, id, "--reason", "ok", "--token", TestTokens.For("alice"));
+        CliResult approved = await RunAsync("approve", model, id, "--reason", "ok", "--token", TestTokens.For("bob"));
         // The approval is an event the orchestration takes a moment to act on; until then follow still sees it waiting (exit 4).
         CliResult followed = await RunAsync("retrainings", "follow", model, id);
         for (var until = DateTime.UtcNow.AddSeconds(60); followed.ExitCode == 4 && DateTime.UtcNow < until;)
@@ -121,7 +121,8 @@ public sealed partial class EndToEndTests(LocalRuntimeFixture fixture) : IClassF
         return stored.RootElement.GetProperty("sha256").GetString()!;
     }
 
-    private Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Url, args);
+    // As the test admin (every role) unless the call names its own token.
+    private Task<CliResult> RunAsync(params string[] args) => Cli.RunAsync(Url, args.Contains("--token") ? args : [.. args, "--token", TestTokens.Admin]);
 
     private string Write(string name, string content)
     {

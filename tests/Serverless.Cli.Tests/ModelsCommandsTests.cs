@@ -8,29 +8,29 @@ public sealed class ModelsCommandsTests
         await using var platform = await FakePlatform.StartAsync();
         platform.On("GET", "/models", 200, Canned.Models);
 
-        CliResult result = await Cli.RunAsync(platform, "models", "list", "--key", "secret-key", "--as", "alice");
+        CliResult result = await Cli.RunAsync(platform, "models", "list", "--key", "secret-key", "--token", "alice");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.RequestsTo("GET", "/models"));
         Assert.Equal("secret-key", request.Header("x-functions-key"));
-        Assert.Equal("alice", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
+        Assert.Equal("Bearer alice", request.Header("Authorization"));
         Assert.Matches(@"loan-approval\s*│\s*2\s*│\s*production=2\s*│\s*2026-11-27 10:34:11Z", result.Stdout);
         Assert.Empty(result.Stderr);
     }
 
     [Fact]
-    public async Task ModelsList_NoKeyOrPrincipal_SendsNeitherHeader()
+    public async Task ModelsList_NoKeyOrToken_SendsNeitherHeader()
     {
         await using var platform = await FakePlatform.StartAsync();
         platform.On("GET", "/models", 200, Canned.Models);
 
         // Empty values stand for unset environment variables, so the test does not depend on the runner's environment.
-        CliResult result = await Cli.RunAsync(platform, "models", "list", "--key", "", "--as", "");
+        CliResult result = await Cli.RunAsync(platform, "models", "list", "--key", "", "--token", "");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Null(request.Header("x-functions-key"));
-        Assert.Null(request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
+        Assert.Null(request.Header("Authorization"));
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class ModelsCommandsTests
         await using var platform = await FakePlatform.StartAsync();
         platform.On("POST", "/models/loan-approval/rollback", 200, Canned.Rollback);
 
-        CliResult result = await Cli.RunAsync(platform, "rollback", "loan-approval", "--reason", "complaints", "--as", "bob");
+        CliResult result = await Cli.RunAsync(platform, "rollback", "loan-approval", "--reason", "complaints", "--token", "bob");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);

@@ -6,7 +6,7 @@ namespace Serverless.Cli.Tests;
 public sealed class ProgramTests
 {
     [Fact]
-    public async Task Main_EnvironmentVariables_GiveUrlKeyAndPrincipal()
+    public async Task Main_EnvironmentVariables_GiveUrlKeyAndToken()
     {
         await using var platform = await FakePlatform.StartAsync();
         platform.On("GET", "/models", 200, Canned.Models);
@@ -18,7 +18,7 @@ public sealed class ProgramTests
             {
                 ["MLOPS_URL"] = platform.Url.ToString(),
                 ["MLOPS_KEY"] = "env-key",
-                ["MLOPS_PRINCIPAL"] = "env-user",
+                ["MLOPS_TOKEN"] = "env-token",
             },
         };
 
@@ -31,7 +31,7 @@ public sealed class ProgramTests
         Assert.True(process.ExitCode == 0, await stderr);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal("env-key", request.Header("x-functions-key"));
-        Assert.Equal("env-user", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
+        Assert.Equal("Bearer env-token", request.Header("Authorization"));
         Assert.Contains("production=2", await stdout, StringComparison.Ordinal);
     }
 }

@@ -14,11 +14,11 @@ public sealed class RetrainingCommandsTests
         platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
 
         CliResult result = await Cli.RunAsync(
-            platform, "retrain", "loan-approval", "--data", "dataset:loan-applications", "--candidate-version", "7", "--reason", "new data", "--as", "alice");
+            platform, "retrain", "loan-approval", "--data", "dataset:loan-applications", "--candidate-version", "7", "--reason", "new data", "--token", "alice");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
-        Assert.Equal("alice", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
+        Assert.Equal("Bearer alice", request.Header("Authorization"));
         using JsonDocument body = JsonDocument.Parse(request.Body);
         Assert.Equal("dataset:loan-applications", body.RootElement.GetProperty("data").GetString());
         Assert.Equal(7, body.RootElement.GetProperty("candidateVersion").GetInt32());
@@ -246,12 +246,12 @@ public sealed class RetrainingCommandsTests
         await using var platform = await FakePlatform.StartAsync();
         platform.On("POST", $"{StatusPath}/reject", 202, Canned.Rejected);
 
-        CliResult result = await Cli.RunAsync(platform, "reject", "loan-approval", Id, "--reason", "not now", "--as", "bob");
+        CliResult result = await Cli.RunAsync(platform, "reject", "loan-approval", Id, "--reason", "not now", "--token", "bob");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);
         Assert.Equal("POST", request.Method);
-        Assert.Equal("bob", request.Header("X-MS-CLIENT-PRINCIPAL-NAME"));
+        Assert.Equal("Bearer bob", request.Header("Authorization"));
         Assert.Equal("""{"reason":"not now"}""", request.Body);
         Assert.Equal($"Rejected retraining {Id} of loan-approval by bob: not now", result.Stdout.TrimEnd());
     }
@@ -262,7 +262,7 @@ public sealed class RetrainingCommandsTests
         await using var platform = await FakePlatform.StartAsync();
         platform.On("POST", $"{StatusPath}/approve", 202, $$"""{"instanceId":"{{Id}}","decision":"approved","by":"bob","reason":"ok"}""");
 
-        CliResult result = await Cli.RunAsync(platform, "approve", "loan-approval", Id, "--reason", "ok", "--as", "bob");
+        CliResult result = await Cli.RunAsync(platform, "approve", "loan-approval", Id, "--reason", "ok", "--token", "bob");
 
         Assert.Equal(0, result.ExitCode);
         Assert.Equal($"Approved retraining {Id} of loan-approval by bob: ok", result.Stdout.TrimEnd());
@@ -287,7 +287,7 @@ public sealed class RetrainingCommandsTests
         await using var platform = await FakePlatform.StartAsync();
         platform.On("POST", $"{StatusPath}/approve", 403, Canned.ApproveByStarter);
 
-        CliResult result = await Cli.RunAsync(platform, "approve", "loan-approval", Id, "--reason", "lgtm", "--as", "alice");
+        CliResult result = await Cli.RunAsync(platform, "approve", "loan-approval", Id, "--reason", "lgtm", "--token", "alice");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(
@@ -319,7 +319,7 @@ public sealed class RetrainingCommandsTests
         platform.On("POST", "/models/loan-approval/retrain", 202, Canned.Started);
         platform.On("GET", StatusPath, 200, Canned.StatusWaitingForApproval);
 
-        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow", "--as", "alice");
+        CliResult result = await Cli.RunAsync(platform, "retrain", "loan-approval", "--follow", "--token", "alice");
 
         Assert.Equal(4, result.ExitCode);
         Assert.Contains("approval  waiting: waiting for a reviewer until 2026-11-27 10:52:19Z", result.Stdout, StringComparison.Ordinal);

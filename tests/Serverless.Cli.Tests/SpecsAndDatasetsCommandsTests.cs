@@ -14,7 +14,7 @@ public sealed class SpecsAndDatasetsCommandsTests : IDisposable
         string spec = "{\n  \"task\": \"binary\",\n  \"trainer\": {\"name\": \"fasttree\"}\n}\n";
         string file = Write("churn.json", spec);
 
-        CliResult result = await Cli.RunAsync(platform, "specs", "put", "loan-approval", file, "--as", "alice");
+        CliResult result = await Cli.RunAsync(platform, "specs", "put", "loan-approval", file, "--token", "alice");
 
         Assert.Equal(0, result.ExitCode);
         RecordedRequest request = Assert.Single(platform.Requests);

@@ -18,11 +18,23 @@ public sealed class InProcessRuntime : IAsyncDisposable
     {
         _app = app;
         Settings = settings;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client = new HttpClient(new BearerTokenHandler()) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    /// <summary>A client for the host's address.</summary>
+    /// <summary>A client for the host's address; it sends <see cref="TestTokens.Admin"/> (every role) unless a request carries its own Authorization header.</summary>
     public HttpClient Client { get; }
+
+    /// <summary>A client for the host's address that sends <paramref name="token"/>, or no token when null; dispose it.</summary>
+    public HttpClient CreateClient(string? token)
+    {
+        var client = new HttpClient { BaseAddress = Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(token);
+        }
+
+        return client;
+    }
 
     /// <summary>The settings it runs with.</summary>
     public RuntimeSettings Settings { get; }

@@ -8,7 +8,7 @@ namespace Serverless.Testing;
 /// <summary>The retraining line's HTTP calls as tests make them, each optionally as a signed-in caller.</summary>
 public static class RetrainingRequests
 {
-    /// <summary>Sends a request with an optional JSON body and caller name; returns the status and parsed body.</summary>
+    /// <summary>Sends a request with an optional JSON body, as <paramref name="caller"/> (a subject given a token with every role) or the test admin; returns the status and parsed body.</summary>
     public static async Task<(HttpStatusCode Status, JsonElement Body)> SendJsonAsync(
         this HttpClient client, HttpMethod method, string path, string? json = null, string? caller = null, string contentType = "application/json")
     {
@@ -21,9 +21,8 @@ public static class RetrainingRequests
 
         if (caller is not null)
         {
-            // As App Service authentication passes the signed-in principal.
-            string principal = JsonSerializer.Serialize(new { auth_typ = "aad", name_typ = "name", claims = new[] { new { typ = "name", val = caller } } });
-            request.Headers.Add("X-MS-CLIENT-PRINCIPAL", Convert.ToBase64String(Encoding.UTF8.GetBytes(principal)));
+            // A token of the caller's own, with every role: whatever it may do, it is a different identity.
+            request.Headers.Authorization = TestTokens.Bearer(TestTokens.For(caller));
         }
 
         using var response = await client.SendAsync(request);

@@ -9,9 +9,11 @@ public static class RuntimeProcess
     public static string HostAssembly => Path.Combine(RepositoryPaths.OutputOf("tools/Serverless.LocalRuntime"), "Serverless.LocalRuntime.dll");
 
     /// <summary>Starts the host with <paramref name="settings"/> and waits until it answers.</summary>
-    public static Task<HostProcess> StartAsync(RuntimeSettings settings)
+    public static async Task<HostProcess> StartAsync(RuntimeSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return HostProcess.StartAsync(new HostProcessOptions { HostAssembly = HostAssembly, ScriptRoot = InProcessRuntime.ScriptRoot, SettingsPath = settings.Path });
+        var host = await HostProcess.StartAsync(new HostProcessOptions { HostAssembly = HostAssembly, ScriptRoot = InProcessRuntime.ScriptRoot, SettingsPath = settings.Path });
+        host.Client.DefaultRequestHeaders.Authorization = TestTokens.Bearer(TestTokens.Admin);
+        return host;
     }
 }

@@ -53,6 +53,11 @@ public sealed class RuntimeSettings
             ["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "3",
             ["AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval"] = "00:00:00.500",
         };
+        foreach (var (key, value) in TestTokens.Settings)
+        {
+            values[key] = value;
+        }
+
         foreach (var (key, value) in overrides ?? new Dictionary<string, string>())
         {
             values[key] = value;

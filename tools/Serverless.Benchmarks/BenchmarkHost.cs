@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using Serverless.Core.Governance;
+using Serverless.Core.Governance.Identity;
 using Serverless.LocalRuntime.Launching;
 
 namespace Serverless.Benchmarks;
@@ -9,12 +12,18 @@ internal sealed class BenchmarkHost(string storage, string runtimeDll, string ap
     public string Storage { get; } = storage;
 
     /// <summary>Starts a host; <paramref name="settings"/> go in as environment variables, which win over the file as under Core Tools.</summary>
-    public Task<HostProcess> StartAsync(Dictionary<string, string> settings)
+    public async Task<HostProcess> StartAsync(Dictionary<string, string> settings)
     {
         settings["AzureWebJobsStorage"] = Storage;
         settings["AppStorage"] = Storage;
         settings["AzureFunctionsJobHost__logging__logLevel__default"] = "Warning";
-        return HostProcess.StartAsync(new HostProcessOptions
+
+        // A development issuer of the benchmark's own: its client sends a token with every role (predictions measured
+        // with wrk go on the function key, as applications' do).
+        settings["Auth__SigningKey"] = SigningKey;
+        settings["Auth__Issuer"] = Issuer;
+        settings["Auth__Audience"] = Issuer;
+        var host = await HostProcess.StartAsync(new HostProcessOptions
         {
             HostAssembly = runtimeDll,
             ScriptRoot = appFolder,
@@ -22,5 +31,12 @@ internal sealed class BenchmarkHost(string storage, string runtimeDll, string ap
             Environment = settings,
             ReadyPath = "v2/health/ready",
         });
+        host.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Bearer", DevelopmentTokens.Mint(SigningKey, Issuer, Issuer, "benchmark", "benchmark", PlatformRoles.All, TimeSpan.FromHours(12)));
+        return host;
     }
+
+    private const string Issuer = "https://serverless.local/benchmark";
+
+    private static string SigningKey { get; } = DevelopmentTokens.NewSigningKey();
 }

@@ -26,7 +26,7 @@ internal sealed class CommandRunner(
                 throw new CliInputException($"--url: '{url}' is not an absolute http or https URL, such as {GlobalOptions.DefaultUrl}.");
             }
 
-            using var client = new MlopsClient(baseUrl, parseResult.GetValue(options.Key), parseResult.GetValue(options.Principal), handler);
+            using var client = new MlopsClient(baseUrl, parseResult.GetValue(options.Key), parseResult.GetValue(options.Token), handler);
             var context = new CliContext(client, console, output, error, parseResult.GetValue(options.Json), pollInterval);
             return await action(parseResult, context, cancellationToken);
         }

@@ -24,13 +24,13 @@ internal sealed class GlobalOptions
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLOPS_KEY"),
     };
 
-    /// <summary><c>--as</c>.</summary>
-    public Option<string?> Principal { get; } = new("--as")
+    /// <summary><c>--token</c>.</summary>
+    public Option<string?> Token { get; } = new("--token")
     {
-        HelpName = "name",
-        Description = "Who you are, sent as X-MS-CLIENT-PRINCIPAL-NAME where App Service authentication is not in front, such as locally (default: $MLOPS_PRINCIPAL)",
+        HelpName = "jwt",
+        Description = $"Bearer token that says who you are and your roles (default: $MLOPS_TOKEN, else the development token {DevelopmentTokenFile.RelativePath} that ./tools/run writes, found from the current directory up)",
         Recursive = true,
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLOPS_PRINCIPAL"),
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("MLOPS_TOKEN") is { Length: > 0 } token ? token : DevelopmentTokenFile.Find(Environment.CurrentDirectory),
     };
 
     /// <summary><c>--json</c>.</summary>
@@ -45,7 +45,7 @@ internal sealed class GlobalOptions
     {
         root.Add(Url);
         root.Add(Key);
-        root.Add(Principal);
+        root.Add(Token);
         root.Add(Json);
     }
 }

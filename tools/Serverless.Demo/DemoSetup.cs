@@ -50,8 +50,8 @@ public sealed class DemoSetup(HttpClient client, TextWriter output)
             ==> try the demo model '{ModelName}':
             curl -s -X POST {baseUrl}/models/{ModelName}/predict -H 'Content-Type: application/json' \
               -d '{ExamplePredictBody}'
-            curl -s {baseUrl}/models/{ModelName}/versions/1/lineage
-            curl -s -X POST {baseUrl}/models/{ModelName}/retrain
+            curl -s {baseUrl}/models/{ModelName}/versions/1/lineage -H "Authorization: Bearer $(cat .tokens/auditor.jwt)"
+            curl -s -X POST {baseUrl}/models/{ModelName}/retrain -H "Authorization: Bearer $(cat .tokens/data-scientist.jwt)"
             dotnet tools/Serverless.Cli/bin/Debug/net10.0/mlops.dll lineage {ModelName} 1
             ==> watch it drift: traffic whose income is multiplied by 1.5 after a minute, then its monitoring once a window closed:
             dotnet tools/Serverless.Demo/bin/Debug/net10.0/Serverless.Demo.dll traffic --url {baseUrl} --seconds 180 --shift 'income*1.5' --shift-after 60

@@ -1,13 +1,20 @@
 using Serverless.Demo;
 using Serverless.Demo.Traffic;
 
-// Usage: Serverless.Demo [--url http://localhost:7071] [--key FUNCTION_KEY]
+// Usage: Serverless.Demo [--url http://localhost:7071] [--key FUNCTION_KEY] [--token BEARER_TOKEN]
+//        Serverless.Demo tokens [--settings local.settings.json] [--out .tokens] | tokens --role ROLE [--subject NAME]
 //        Serverless.Demo traffic [--url URL] [--key FUNCTION_KEY] [--model NAME] [--seconds N] [--rate N] [--shift SHIFT] [--shift-after SECONDS] [--feedback SHARE] [--seed N]
-const string SetupUsage = "Serverless.Demo [--url URL] [--key FUNCTION_KEY]";
+const string SetupUsage = "Serverless.Demo [--url URL] [--key FUNCTION_KEY] [--token BEARER_TOKEN]";
+if (args.Length > 0 && args[0] == "tokens")
+{
+    return DevTokenCommand.Run(args[1..], Console.Out, Console.Error);
+}
+
 bool traffic = args.Length > 0 && args[0] == "traffic";
 string usage = traffic ? TrafficOptions.Usage : SetupUsage;
 string url = "http://localhost:7071";
 string? key = null;
+string? token = null;
 TrafficOptions trafficOptions = TrafficOptions.Default;
 for (int i = traffic ? 1 : 0; i < args.Length; i += 2)
 {
@@ -23,6 +30,7 @@ for (int i = traffic ? 1 : 0; i < args.Length; i += 2)
         {
             case "--url": url = args[i + 1]; break;
             case "--key": key = args[i + 1]; break;
+            case "--token": token = args[i + 1]; break;
             default:
                 if (!traffic || !TrafficOptions.TryApply(ref trafficOptions, args[i], args[i + 1]))
                 {
@@ -44,6 +52,11 @@ using var client = new HttpClient { BaseAddress = new Uri(url.TrimEnd('/') + "/"
 if (!string.IsNullOrEmpty(key))
 {
     client.DefaultRequestHeaders.Add("x-functions-key", key);
+}
+
+if (!string.IsNullOrEmpty(token))
+{
+    client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
 }
 
 if (traffic)

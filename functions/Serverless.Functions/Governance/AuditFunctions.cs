@@ -3,7 +3,9 @@ using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
 using Serverless.Core.Governance.Audit;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Governance;
 
@@ -18,6 +20,7 @@ public sealed class AuditFunctions(AuditLog log)
     /// <c>?to=</c> (ISO 8601 times), <c>?top=</c> (1 to 1000, default 100) and <c>?continuationToken=</c> (from the
     /// previous page): entries by chain (model) and then oldest first, and the token of the next page if there is one.
     /// </summary>
+    [RequireRole(PlatformRoles.Auditor)]
     [Function("GetAuditLog")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit")] HttpRequest request,
@@ -59,6 +62,7 @@ public sealed class AuditFunctions(AuditLog log)
     /// model): walks the chains recomputing every hash; 200 with <c>verified</c> true, or false and the first break
     /// (chain, sequence, expected and found hash, why).
     /// </summary>
+    [RequireRole(PlatformRoles.Auditor)]
     [Function("VerifyAuditLog")]
     public Task<IActionResult> Verify(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit/verify")] HttpRequest request,

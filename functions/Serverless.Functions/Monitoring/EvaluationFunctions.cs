@@ -2,8 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Governance.Audit;
+using Serverless.Core.Governance;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Functions.Governance;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Monitoring;
 
@@ -19,6 +21,7 @@ public sealed class EvaluationFunctions(MonitoringEvaluator evaluator, Monitorin
         evaluator.EvaluateDueAsync(cancellationToken);
 
     /// <summary><c>POST /monitoring/evaluate</c>: evaluates every window that is due now, as the timer does, and says what it did.</summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("EvaluateMonitoringWindowsNow")]
     [Audited(AuditActions.MonitoringEvaluate)]
     public async Task<IActionResult> EvaluateNow(
@@ -30,6 +33,7 @@ public sealed class EvaluationFunctions(MonitoringEvaluator evaluator, Monitorin
     /// <c>GET /models/{name}/monitoring</c>, optional <c>?windows=n</c> (1 to 1000): the model's latest evaluated
     /// windows (drift per feature, performance, control-chart points), its chart series, alerts and guardrail actions.
     /// </summary>
+    [RequireRole(PlatformRoles.Operator, PlatformRoles.Auditor)]
     [Function("GetModelMonitoring")]
     public async Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/monitoring")] HttpRequest request,

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
 using Serverless.Core.Monitoring.Feedback;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Monitoring;
 
@@ -18,6 +20,7 @@ public sealed class FeedbackFunctions(FeedbackStore feedback)
     /// before anything is written: 400 bad body, id or label type; 404 ids with no stored sample; 409 a different actual
     /// already recorded.
     /// </summary>
+    [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("RecordFeedback")]
     public async Task<IActionResult> Record(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/feedback")] HttpRequest request,

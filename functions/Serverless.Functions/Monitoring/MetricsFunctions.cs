@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Monitoring;
 
@@ -12,6 +14,7 @@ public sealed class MetricsFunctions(MetricsSnapshot snapshot)
     /// (per instrument its name, unit and kind; per tag set the counter's sum, or the histogram's count, sum, min, max,
     /// p50 and p99), cumulative since the instance started.
     /// </summary>
+    [RequireRole(PlatformRoles.Operator, PlatformRoles.Auditor)]
     [Function("GetMetrics")]
     public IActionResult GetMetrics(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/metrics")] HttpRequest request) =>

@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Monitoring.Sampling;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Monitoring;
 
@@ -36,6 +38,7 @@ public sealed class MonitoringFunctions(PredictionSampler sampler, SampleRates s
     /// <c>GET /monitoring/sampling</c>: this instance's samples sampled, sent, dropped and buffered, the setting's sample
     /// rate and the rates of the models it has served as it knows them now.
     /// </summary>
+    [RequireRole(PlatformRoles.Operator, PlatformRoles.Auditor)]
     [Function("GetSamplingStatistics")]
     public IActionResult GetSamplingStatistics(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sampling")] HttpRequest request)

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
 using Serverless.Core.Lineage;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Registry;
 
@@ -9,6 +11,7 @@ namespace Serverless.Functions.Registry;
 public sealed class LineageFunctions(LineageService lineage)
 {
     /// <summary><c>GET /models/{name}/versions/{version}/lineage</c>: data, spec, trainer, code, metrics, gates, approval, promotions and rollbacks.</summary>
+    [RequireRole(PlatformRoles.Auditor, PlatformRoles.Operator, PlatformRoles.Approver)]
     [Function("GetLineage")]
     public Task<IActionResult> GetLineage(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version:int}/lineage")] HttpRequest request,

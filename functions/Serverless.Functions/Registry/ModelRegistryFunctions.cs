@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Governance.Audit;
+using Serverless.Core.Governance;
 using Serverless.Core.Registry;
 using Serverless.Functions.Governance;
 using Serverless.Functions.Identity;
@@ -25,6 +26,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     /// (<c>application/json</c>): <c>{"blob": "container/path.onnx", "description": ..., "trainingData": ...,
     /// "metrics": {...}, "registeredBy": ...}</c>.
     /// </summary>
+    [RequireRole(PlatformRoles.DataScientist)]
     [Function("RegisterModelVersion")]
     [Audited(AuditActions.ModelRegister)]
     public async Task<IActionResult> RegisterVersion(
@@ -51,7 +53,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         var metadata = new RegistrationMetadata(
-            request.Query["registeredBy"].FirstOrDefault() ?? Principal(request) ?? "anonymous",
+            Principal(request),
             request.Query["description"].FirstOrDefault(),
             request.Query["trainingData"].FirstOrDefault(),
             metrics);
@@ -91,11 +93,12 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         var metadata = new RegistrationMetadata(
-            reference.RegisteredBy ?? Principal(request) ?? "anonymous", reference.Description, reference.TrainingData, reference.Metrics);
+            Principal(request), reference.Description, reference.TrainingData, reference.Metrics);
         return await ApiResults.HandleAsync(request, async () => Created(request, await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
     }
 
     /// <summary><c>GET /models</c>: every model with its latest version and aliases.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListModels")]
     public Task<IActionResult> ListModels(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
@@ -103,6 +106,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         ApiResults.HandleAsync(request, async () => new OkObjectResult(new { models = await registry.ListModelsAsync(cancellationToken) }));
 
     /// <summary><c>GET /models/{name}</c>: the model, its versions, aliases and alias history.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetModel")]
     public Task<IActionResult> GetModel(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
@@ -111,6 +115,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
 
     /// <summary><c>GET /models/{name}/versions/{version}</c>: one version's lineage.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetModelVersion")]
     public Task<IActionResult> GetVersion(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version:int}")] HttpRequest request,
@@ -120,6 +125,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.GetVersionAsync(name, version, cancellationToken)));
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}</c> with <c>{"version": n}</c>: moves the alias and records it.</summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("SetModelAlias")]
     [Audited(AuditActions.AliasSet)]
     public async Task<IActionResult> SetAlias(
@@ -148,7 +154,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             return Error(StatusCodes.Status400BadRequest, $"The body is not valid JSON: {ex.Message}");
         }
 
-        string changedBy = Principal(request) ?? request.Query["changedBy"].FirstOrDefault() ?? "anonymous";
+        string changedBy = Principal(request);
         return await ApiResults.HandleAsync(request, async () =>
         {
             var change = await registry.SetAliasAsync(name, alias, version, changedBy, cancellationToken);
@@ -163,7 +169,8 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         return new($"/models/{version.Name}/versions/{version.Version}", version);
     }
 
-    private static string? Principal(HttpRequest request) => CallerIdentity.Name(request);
+    // Who acts comes only from the validated token, never from what the caller writes in the query or body.
+    private static string Principal(HttpRequest request) => CallerContext.Get(request)?.Name ?? "anonymous";
 
     private static ObjectResult Error(int status, string message) => ApiResults.Error(status, message);
 }

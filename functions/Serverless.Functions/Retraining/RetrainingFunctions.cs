@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Serverless.Core.Governance.Audit;
+using Serverless.Core.Governance;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
 using Serverless.Functions.Governance;
@@ -33,6 +34,7 @@ public sealed partial class RetrainingFunctions(
     /// <c>POST /models/{name}/retrain</c>, optional body <c>{"data": "container/path.csv" | "dataset:name", "candidateVersion": n, "reason": "..."}</c>:
     /// starts a retraining under the model's latest spec; 202 with its id and status URL, 409 naming a running one.
     /// </summary>
+    [RequireRole(PlatformRoles.DataScientist)]
     [Function("StartRetraining")]
     [Audited(AuditActions.RetrainingStart)]
     public async Task<IActionResult> Start(
@@ -54,7 +56,7 @@ public sealed partial class RetrainingFunctions(
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var run = await retraining.StartAsync(client, name, body ?? new RetrainingRequest(), CallerIdentity.Name(request) ?? RetrainingService.Anonymous, "http", cancellationToken);
+            var run = await retraining.StartAsync(client, name, body ?? new RetrainingRequest(), Caller(request), "http", cancellationToken);
             request.Audit(new AuditDetails(Run: run.InstanceId));
             string statusUrl = $"/models/{name}/retrainings/{run.InstanceId}";
             return new AcceptedResult(statusUrl, new { instanceId = run.InstanceId, model = name, specVersion = run.SpecVersion, statusUrl });
@@ -62,6 +64,7 @@ public sealed partial class RetrainingFunctions(
     }
 
     /// <summary><c>GET /models/{name}/retrainings</c>, optional <c>?top=n</c> (1 to 500, default 50): the model's newest retrainings first.</summary>
+    [RequireRole(PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListRetrainings")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings")] HttpRequest request,
@@ -79,6 +82,7 @@ public sealed partial class RetrainingFunctions(
     }
 
     /// <summary><c>GET /models/{name}/retrainings/{id}</c>: the current step and each step's start, end and outcome.</summary>
+    [RequireRole(PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetRetraining")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings/{id}")] HttpRequest request,
@@ -89,6 +93,7 @@ public sealed partial class RetrainingFunctions(
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await retraining.GetStatusAsync(client, name, id, cancellationToken)));
 
     /// <summary><c>POST /models/{name}/retrainings/{id}/{decision}</c> (<c>approve</c> or <c>reject</c>), body <c>{"reason": "..."}</c>.</summary>
+    [RequireRole(PlatformRoles.Approver)]
     [Function("DecideRetraining")]
     [Audited("retraining.{decision}")]
     public async Task<IActionResult> Decide(
@@ -107,12 +112,13 @@ public sealed partial class RetrainingFunctions(
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var made = await retraining.DecideAsync(client, name, id, decision == "approve", CallerIdentity.Name(request), body?.Reason, cancellationToken);
+            var made = await retraining.DecideAsync(client, name, id, decision == "approve", Caller(request), body?.Reason, cancellationToken);
             return new AcceptedResult($"/models/{name}/retrainings/{id}", new { instanceId = id, decision = made.Approved ? "approved" : "rejected", by = made.By, reason = made.Reason });
         });
     }
 
     /// <summary><c>POST /models/{name}/retrainings/{id}/terminate</c>, body <c>{"reason": "..."}</c>: stops it; nothing is promoted after.</summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("TerminateRetraining")]
     [Audited(AuditActions.RetrainingTerminate)]
     public async Task<IActionResult> Terminate(
@@ -130,7 +136,7 @@ public sealed partial class RetrainingFunctions(
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            await retraining.TerminateAsync(client, name, id, CallerIdentity.Name(request) ?? RetrainingService.Anonymous, body?.Reason, cancellationToken);
+            await retraining.TerminateAsync(client, name, id, Caller(request).Name, body?.Reason, cancellationToken);
             return new AcceptedResult($"/models/{name}/retrainings/{id}", new { instanceId = id, terminated = true });
         });
     }
@@ -139,6 +145,7 @@ public sealed partial class RetrainingFunctions(
     /// <c>POST /models/{name}/rollback</c>, body <c>{"reason": "..."}</c> (required): moves this model's production back to
     /// its previous production version, recorded with who and why. Other models are untouched.
     /// </summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("RollbackModel")]
     [Audited(AuditActions.AliasRollback)]
     public async Task<IActionResult> Rollback(
@@ -159,7 +166,7 @@ public sealed partial class RetrainingFunctions(
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var change = await registry.RollbackAsync(name, RetrainingActivities.ProductionAlias, CallerIdentity.Name(request) ?? RetrainingService.Anonymous, reason, cancellationToken);
+            var change = await registry.RollbackAsync(name, RetrainingActivities.ProductionAlias, Caller(request).Name, reason, cancellationToken);
             request.Audit(new AuditDetails(change.PreviousVersion?.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), Alias: change.Alias));
             return new OkObjectResult(new
             {
@@ -213,7 +220,7 @@ public sealed partial class RetrainingFunctions(
 
         try
         {
-            var run = await retraining.StartAsync(client, model, request, "queue", "queue", cancellationToken);
+            var run = await retraining.StartAsync(client, model, request, Actor.Platform("queue"), "queue", cancellationToken);
             LogQueued(logger, model, run.InstanceId);
         }
         catch (RetrainingConflictException ex)
@@ -223,6 +230,10 @@ public sealed partial class RetrainingFunctions(
             LogDeferred(logger, model, ex.RunningInstanceId, requests.BusyRetryDelay);
         }
     }
+
+    // The authorization middleware admits only callers with a validated token to these functions.
+    private static Actor Caller(HttpRequest request) =>
+        CallerContext.Get(request) ?? throw new InvalidOperationException("No validated caller: the authorization middleware did not run.");
 
     private static Task<(T? Body, IActionResult? Error)> ReadAsync<T>(HttpRequest request, string example, CancellationToken cancellationToken)
         where T : class =>

@@ -5,9 +5,11 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Governance;
 using Serverless.Core.SelfChecks;
 using Serverless.Core.Serving;
 using Serverless.Core.Storage;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.SelfChecks;
 
@@ -18,6 +20,7 @@ namespace Serverless.Functions.SelfChecks;
 public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILogger<SelfCheckFunctions> logger)
 {
     /// <summary><c>POST /selfchecks</c>, optional body <c>{"pauseSeconds": n}</c>: starts a self-check orchestration.</summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("StartSelfCheck")]
     public async Task<IActionResult> StartSelfCheck(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "selfchecks")] HttpRequest request,
@@ -57,6 +60,7 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
     }
 
     /// <summary><c>GET /selfchecks/{id}</c>: a check's status and, once done, its report.</summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("GetSelfCheck")]
     public async Task<IActionResult> GetSelfCheck(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "selfchecks/{id}")] HttpRequest request,

@@ -1,9 +1,11 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using System.Globalization;
+using Serverless.Core.Governance;
 using Serverless.Core.Serving;
 using Serverless.Core.Serving.Protocol;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Server;
 
@@ -11,6 +13,7 @@ namespace Serverless.Functions.Server;
 public sealed class ModelMetadataFunctions(InferenceService inference)
 {
     /// <summary><c>GET /v2/models/{name}</c>: metadata of the version the <c>production</c> alias points at.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelMetadata")]
     public Task<IActionResult> GetModelMetadata(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}")] HttpRequest request,
@@ -19,6 +22,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
         Metadata(request, name, null, cancellationToken);
 
     /// <summary><c>GET /v2/models/{name}/versions/{version}</c>: metadata of one version.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelVersionMetadata")]
     public Task<IActionResult> GetModelVersionMetadata(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/versions/{version}")] HttpRequest request,
@@ -31,6 +35,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
     /// <c>GET /v2/models/{name}/ready</c>: 200 once the <c>production</c> version is loaded and can serve (loading it if
     /// it is not, so this also warms a model up); 404 for an unknown model.
     /// </summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelReady")]
     public Task<IActionResult> GetModelReady(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/ready")] HttpRequest request,
@@ -39,6 +44,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
         Ready(request, name, null, cancellationToken);
 
     /// <summary><c>GET /v2/models/{name}/versions/{version}/ready</c>: as model ready, for one version.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelVersionReady")]
     public Task<IActionResult> GetModelVersionReady(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/versions/{version}/ready")] HttpRequest request,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Serving;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Server;
 
@@ -17,6 +18,7 @@ public static class NotFoundFunction
     public const string Route = "{*path:regex(^(?!(?i:admin|runtime)(/|$)).*$)}";
 
     /// <summary>Any method on an unknown path.</summary>
+    [Public]
     [Function("NotFound")]
     public static IActionResult Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", Route = Route)] HttpRequest request) =>

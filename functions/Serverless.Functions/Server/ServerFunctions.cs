@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Serverless.Core.Serving;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Server;
 
@@ -10,18 +11,21 @@ namespace Serverless.Functions.Server;
 public sealed class ServerFunctions(HealthCheckService health)
 {
     /// <summary><c>GET /v2</c>: server metadata.</summary>
+    [Public]
     [Function("ServerMetadata")]
     public static IActionResult GetServerMetadata(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2")] HttpRequest request) =>
         new OkObjectResult(ServerMetadata.Current);
 
     /// <summary><c>GET /v2/health/live</c>: the process answers.</summary>
+    [Public]
     [Function("ServerLive")]
     public static IActionResult GetLive(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/live")] HttpRequest request) =>
         new OkObjectResult(new LiveResponse(true));
 
     /// <summary><c>GET /v2/health/ready</c>: ready only when storage answers; 503 with the reason otherwise.</summary>
+    [Public]
     [Function("ServerReady")]
     public async Task<IActionResult> GetReady(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/ready")] HttpRequest request,

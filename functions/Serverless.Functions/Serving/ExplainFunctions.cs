@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Explanations;
+using Serverless.Core.Governance;
 using Serverless.Core.Serving;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Serving;
 
@@ -14,6 +16,7 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
     /// row, attributions that sum to the output minus the baseline, with the space, method and baseline named. Query
     /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>.
     /// </summary>
+    [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ExplainRecords")]
     public async Task<IActionResult> Explain(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/explain")] HttpRequest request,
@@ -39,6 +42,7 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
     /// attribution over the background from its training baseline), for the approver to weigh beside the metrics and
     /// fairness figures of its review (<c>/models/{name}/versions/{version}/lineage</c>).
     /// </summary>
+    [RequireRole(PlatformRoles.Approver, PlatformRoles.DataScientist, PlatformRoles.Auditor)]
     [Function("VersionImportance")]
     public Task<IActionResult> Importance(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}/importance")] HttpRequest request,

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Core.Governance;
 using Serverless.Core.Serving;
 using Serverless.Core.Serving.Protocol;
+using Serverless.Functions.Identity;
 
 namespace Serverless.Functions.Serving;
 
@@ -10,6 +12,7 @@ namespace Serverless.Functions.Serving;
 public sealed class InferenceFunctions(InferenceService inference)
 {
     /// <summary><c>POST /v2/models/{name}/infer</c>: runs the <c>production</c> version.</summary>
+    [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ModelInfer")]
     public Task<IActionResult> Infer(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
@@ -18,6 +21,7 @@ public sealed class InferenceFunctions(InferenceService inference)
         Run(request, body => inference.InferAsync(name, null, body, cancellationToken), cancellationToken);
 
     /// <summary><c>POST /v2/models/{name}/versions/{version}/infer</c>: runs one version.</summary>
+    [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ModelVersionInfer")]
     public Task<IActionResult> InferVersion(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
@@ -31,6 +35,7 @@ public sealed class InferenceFunctions(InferenceService inference)
     /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>; <c>explain=true</c> adds an
     /// explanation per prediction (as <c>/models/{name}/explain</c> gives).
     /// </summary>
+    [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("PredictRecords")]
     public Task<IActionResult> Predict(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/predict")] HttpRequest request,
@@ -48,6 +53,7 @@ public sealed class InferenceFunctions(InferenceService inference)
             cancellationToken);
 
     /// <summary><c>GET /serving/cache</c>: what the model cache of this instance holds and has done.</summary>
+    [RequireRole(PlatformRoles.Operator)]
     [Function("ModelCacheStatistics")]
     public IActionResult Statistics(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "serving/cache")] HttpRequest request) =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Governance.Audit;
+using Serverless.Core.Governance;
 using Serverless.Core.Training.Datasets;
 using Serverless.Functions.Governance;
 using Serverless.Functions.Identity;
@@ -12,6 +13,7 @@ namespace Serverless.Functions.Training;
 public sealed class DatasetFunctions(DatasetStore datasets)
 {
     /// <summary><c>POST /datasets/{name}</c> with a CSV body (header first): stores it and makes it the dataset's latest upload.</summary>
+    [RequireRole(PlatformRoles.DataScientist)]
     [Function("UploadDataset")]
     [Audited(AuditActions.DatasetUpload)]
     public Task<IActionResult> Upload(
@@ -20,11 +22,12 @@ public sealed class DatasetFunctions(DatasetStore datasets)
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () =>
         {
-            var upload = await datasets.UploadAsync(name, request.Body, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
+            var upload = await datasets.UploadAsync(name, request.Body, CallerContext.Get(request)?.Name ?? "anonymous", cancellationToken);
             return new CreatedResult($"/datasets/{name}", upload);
         });
 
     /// <summary><c>GET /datasets/{name}</c>: the dataset's latest upload.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetDataset")]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{name}")] HttpRequest request,
@@ -33,6 +36,7 @@ public sealed class DatasetFunctions(DatasetStore datasets)
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await datasets.GetUploadAsync(name, cancellationToken)));
 
     /// <summary><c>GET /datasets</c>: every dataset's latest upload.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListDatasets")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,

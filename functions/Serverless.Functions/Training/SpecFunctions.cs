@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Core.Governance.Audit;
+using Serverless.Core.Governance;
 using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Training.Specs;
 using Serverless.Functions.Governance;
@@ -17,6 +18,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
     private const string SpecShape = "a spec: a JSON object with task, data, trainer and optionally gates, approval and schedule";
 
     /// <summary><c>PUT /specs/{name}</c>: stores the spec as the model's next version (201), or answers the latest unchanged (200) when it is the same.</summary>
+    [RequireRole(PlatformRoles.DataScientist)]
     [Function("PutSpec")]
     [Audited(AuditActions.SpecPut)]
     public async Task<IActionResult> PutSpec(
@@ -37,7 +39,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var stored = await specs.PutAsync(name, spec, CallerIdentity.Name(request) ?? "anonymous", cancellationToken);
+            var stored = await specs.PutAsync(name, spec, CallerContext.Get(request)?.Name ?? "anonymous", cancellationToken);
             sampleRates.Update(stored);
             request.Audit(new AuditDetails(After: $"spec version {stored.Version} (sha256 {stored.Sha256})"));
             return stored.Created ? new CreatedResult($"/specs/{name}?version={stored.Version}", stored) : new OkObjectResult(stored);
@@ -45,6 +47,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
     }
 
     /// <summary><c>GET /specs/{name}</c>, optional <c>?version=n</c>: the latest or a given version of a model's spec.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetSpec")]
     public Task<IActionResult> GetSpec(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "specs/{name}")] HttpRequest request,
@@ -66,6 +69,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
     }
 
     /// <summary><c>GET /specs</c>: the latest spec of every model.</summary>
+    [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListSpecs")]
     public Task<IActionResult> ListSpecs(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "specs")] HttpRequest request,

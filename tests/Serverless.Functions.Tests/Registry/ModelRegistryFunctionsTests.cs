@@ -33,7 +33,8 @@ public sealed class ModelRegistryFunctionsTests(ModelRegistryFunctionsTests.Smal
         Assert.Equal(name, body.GetProperty("name").GetString());
         Assert.Equal(1, body.GetProperty("version").GetInt32());
         Assert.Equal(64, body.GetProperty("sha256").GetString()!.Length);
-        Assert.Equal("ci", body.GetProperty("metadata").GetProperty("registeredBy").GetString());
+        // Who registered comes from the token, never from the query the caller writes.
+        Assert.Equal(TestTokens.AdminSubject, body.GetProperty("metadata").GetProperty("registeredBy").GetString());
         Assert.Equal(0.9, body.GetProperty("metadata").GetProperty("metrics").GetProperty("auc").GetDouble());
 
         using var version = await Client.GetAsync(new Uri($"/models/{name}/versions/1", UriKind.Relative));

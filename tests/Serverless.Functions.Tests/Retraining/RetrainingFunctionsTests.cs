@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Serverless.Core.Governance;
 using Serverless.Demo;
 using Serverless.Testing;
 
@@ -75,13 +76,14 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
         await WaitForApprovalStepAsync(model, id);
 
         var (self, selfBody) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "mine"}""", Alice);
-        var (anonymous, _) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "who?"}""");
+        using var noToken = fixture.Runtime.CreateClient(token: null);
+        var (anonymous, _) = await noToken.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "who?"}""");
         var (approved, _) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "metrics and fairness fine"}""", Bob);
         var status = await Client.WaitForOutcomeAsync(model, id);
 
         Assert.Equal(HttpStatusCode.Forbidden, self);
         Assert.Contains("cannot approve", selfBody.GetProperty("error").GetString());
-        Assert.Equal(HttpStatusCode.Forbidden, anonymous);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous);
         Assert.Equal(HttpStatusCode.Accepted, approved);
         Assert.Equal("promoted", status.GetProperty("outcome").GetString());
         var approval = Steps(status).Single(s => s.Name == "approval");
@@ -110,14 +112,30 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
     }
 
     [Fact]
-    public async Task StartRetraining_ManualApprovalWithoutASignedInCaller_Answers403()
+    public async Task StartRetraining_WithoutAToken_Answers401()
     {
         string model = await PrepareAsync("anon", spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });
+        using var noToken = fixture.Runtime.CreateClient(token: null);
 
-        var (status, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrain");
+        var (status, body) = await noToken.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrain");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains("bearer token", body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Approve_ByTheStarterWithOnlyTheApproverRole_Answers403SayingWhy()
+    {
+        string model = await PrepareAsync("sod", spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });
+        string id = await Client.StartRetrainingAsync(model, caller: "dana@example.com");
+        await WaitForApprovalStepAsync(model, id);
+        using var approver = fixture.Runtime.CreateClient(TestTokens.For("dana@example.com", [PlatformRoles.Approver], name: "Dana"));
+
+        var (status, body) = await approver.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "mine"}""");
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
-        Assert.Contains("signed-in caller", body.GetProperty("error").GetString());
+        Assert.Contains("started retraining", body.GetProperty("error").GetString());
+        await TerminateAsync(model, id);
     }
 
     [Theory]

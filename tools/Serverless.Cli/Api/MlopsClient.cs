@@ -19,9 +19,9 @@ internal sealed class MlopsClient : IDisposable
     /// <summary>Creates a client for the API at <paramref name="baseUrl"/>.</summary>
     /// <param name="baseUrl">The app root, such as <c>http://localhost:7071</c>.</param>
     /// <param name="functionKey">Sent as <c>x-functions-key</c> when set.</param>
-    /// <param name="principal">Sent as <c>X-MS-CLIENT-PRINCIPAL-NAME</c> when set (where App Service authentication is not in front).</param>
+    /// <param name="token">Sent as <c>Authorization: Bearer</c> when set: who the caller is and its roles.</param>
     /// <param name="handler">The message handler to send through; null for a new one.</param>
-    public MlopsClient(Uri baseUrl, string? functionKey, string? principal, HttpMessageHandler? handler = null)
+    public MlopsClient(Uri baseUrl, string? functionKey, string? token, HttpMessageHandler? handler = null)
     {
         _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null)
         {
@@ -34,9 +34,9 @@ internal sealed class MlopsClient : IDisposable
             _http.DefaultRequestHeaders.Add("x-functions-key", functionKey);
         }
 
-        if (!string.IsNullOrEmpty(principal))
+        if (!string.IsNullOrEmpty(token))
         {
-            _http.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL-NAME", principal);
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
     }
 

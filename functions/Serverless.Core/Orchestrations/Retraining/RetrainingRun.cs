@@ -15,4 +15,5 @@ public sealed record RetrainingRun(
     [property: JsonPropertyName("candidateVersion")] int? CandidateVersion = null,
     [property: JsonPropertyName("outcomeReason")] string? OutcomeReason = null,
     [property: JsonPropertyName("completedAt")] DateTimeOffset? CompletedAt = null,
-    [property: JsonPropertyName("runtimeStatus")] string? RuntimeStatus = null);
+    [property: JsonPropertyName("runtimeStatus")] string? RuntimeStatus = null,
+    [property: JsonPropertyName("startedBySubject")] string? StartedBySubject = null);

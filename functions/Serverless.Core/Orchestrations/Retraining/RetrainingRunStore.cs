@@ -213,6 +213,7 @@ public sealed class RetrainingRunStore(TableServiceClient tables, TimeProvider c
         ["InstanceId"] = run.InstanceId,
         ["Trigger"] = run.Trigger,
         ["StartedBy"] = run.StartedBy,
+        ["StartedBySubject"] = run.StartedBySubject,
         ["StartedAt"] = run.StartedAt,
         ["SpecVersion"] = run.SpecVersion,
         ["Reason"] = run.Reason,
@@ -229,5 +230,6 @@ public sealed class RetrainingRunStore(TableServiceClient tables, TimeProvider c
         row.GetString("Outcome"),
         row.GetInt32("CandidateVersion"),
         row.GetString("OutcomeReason"),
-        row.GetDateTimeOffset("CompletedAt"));
+        row.GetDateTimeOffset("CompletedAt"),
+        StartedBySubject: row.GetString("StartedBySubject"));
 }

@@ -1,6 +1,7 @@
 using Cronos;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Governance;
 
 namespace Serverless.Core.Orchestrations.Retraining;
 
@@ -34,7 +35,7 @@ public sealed partial class RetrainingScheduler(
             var latest = cron.GetOccurrences(due, now.UtcDateTime, TimeZoneInfo.Utc, fromInclusive: true, toInclusive: true).Last();
             try
             {
-                var run = await retraining.StartAsync(client, spec.Model, new RetrainingRequest(Reason: $"schedule '{schedule}'"), "schedule", "schedule", cancellationToken);
+                var run = await retraining.StartAsync(client, spec.Model, new RetrainingRequest(Reason: $"schedule '{schedule}'"), Actor.Platform("schedule"), "schedule", cancellationToken);
                 started.Add(run.InstanceId);
                 LogStarted(logger, spec.Model, run.InstanceId, latest);
             }

@@ -21,9 +21,10 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
     /// <summary>Starts a retraining of <paramref name="model"/> under its latest spec.</summary>
     /// <exception cref="RetrainingConflictException">One is already running.</exception>
     public async Task<RetrainingRun> StartAsync(
-        DurableTaskClient client, string model, RetrainingRequest request, string startedBy, string trigger, CancellationToken cancellationToken)
+        DurableTaskClient client, string model, RetrainingRequest request, Actor startedBy, string trigger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(startedBy);
         ArgumentNullException.ThrowIfNull(request);
         ModelRegistry.ValidateName(model);
         var spec = await specs.GetAsync(model, null, cancellationToken);
@@ -37,15 +38,9 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
             datasets.CheckSource(data);
         }
 
-        if (ModelSpecDefaults.ApprovalMode(spec.Spec) == ApprovalModes.Manual && startedBy == Anonymous)
-        {
-            throw new ApprovalRefusedException(
-                $"Model '{model}' needs a reviewer's approval, and a reviewer must not be the one who started the run: starting it needs a signed-in caller (App Service authentication's X-MS-CLIENT-PRINCIPAL).");
-        }
-
         var now = clock.GetUtcNow();
         string instanceId = string.Create(CultureInfo.InvariantCulture, $"retrain-{model}-{now:yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}");
-        var run = new RetrainingRun(instanceId, model, trigger, startedBy, now, spec.Version, request.Reason);
+        var run = new RetrainingRun(instanceId, model, trigger, startedBy.Name, now, spec.Version, request.Reason, StartedBySubject: startedBy.Subject);
         if (await runs.TryBeginAsync(run, (id, ct) => IsRunningAsync(client, id, ct), cancellationToken) is { } running)
         {
             throw new RetrainingConflictException(model, running);
@@ -56,7 +51,7 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
             spec.Version,
             request.Data,
             request.CandidateVersion,
-            startedBy,
+            startedBy.Name,
             trigger,
             request.Reason,
             ModelSpecDefaults.ApprovalMode(spec.Spec) == ApprovalModes.Manual ? ModelSpecDefaults.ApprovalTimeout(spec.Spec) : null);
@@ -136,22 +131,28 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
     }
 
     /// <summary>Approves or rejects the candidate a retraining waits on.</summary>
-    /// <exception cref="ApprovalRefusedException">The caller is unknown or started this retraining.</exception>
+    /// <exception cref="ApprovalRefusedException">The caller started this retraining (compared by subject, whatever roles it holds).</exception>
     /// <exception cref="NotAwaitingApprovalException">It is not waiting for a decision.</exception>
     public async Task<ApprovalDecision> DecideAsync(
-        DurableTaskClient client, string model, string instanceId, bool approve, string? by, string? reason, CancellationToken cancellationToken)
+        DurableTaskClient client, string model, string instanceId, bool approve, Actor reviewer, string? reason, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        if (string.IsNullOrWhiteSpace(by))
+        ArgumentNullException.ThrowIfNull(reviewer);
+        ModelRegistry.ValidateName(model);
+        var started = await runs.GetAsync(model, instanceId, cancellationToken);
+
+        // Segregation of duties: identities are compared by subject (names are not unique); runs recorded before
+        // subjects were kept fall back to the name.
+        if (started.StartedBySubject is { } subject
+            ? string.Equals(subject, reviewer.Subject, StringComparison.Ordinal)
+            : string.Equals(started.StartedBy, reviewer.Name, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ApprovalRefusedException("Approving or rejecting needs a signed-in caller (App Service authentication's X-MS-CLIENT-PRINCIPAL): the decision records who made it.");
+            throw new ApprovalRefusedException(
+                $"'{reviewer.Name}' started retraining '{instanceId}' and so cannot approve or reject its candidate, whatever roles it holds: another reviewer must decide.");
         }
 
+        string by = reviewer.Name;
         var status = await GetStatusAsync(client, model, instanceId, cancellationToken);
-        if (string.Equals(status.StartedBy, by, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ApprovalRefusedException($"'{by}' started retraining '{instanceId}' and so cannot approve or reject it: another reviewer must decide.");
-        }
 
         if (status.CurrentStep != RetrainingSteps.Approval || status.RuntimeStatus != nameof(OrchestrationRuntimeStatus.Running))
         {
