@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
+using Serverless.Core.Governance;
 using Serverless.Demo;
 using Serverless.Testing;
 
@@ -29,6 +30,13 @@ public sealed class AuditLogTests(LocalRuntimeFixture fixture) : IClassFixture<L
             rollback.EnsureSuccessStatusCode();
         }
 
+        // A caller without the operator role is refused, and recorded as refused under its own subject.
+        using (var consumer = fixture.Runtime.CreateClient(TestTokens.For("carol", [PlatformRoles.Consumer])))
+        using (var refused = await consumer.PutAsJsonAsync(new Uri($"/models/{name}/aliases/production", UriKind.Relative), new { version = 2 }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
         var entries = (await GetAsync($"/audit?model={name}")).GetProperty("entries").EnumerateArray().ToList();
 
         Assert.Equal(
@@ -39,6 +47,7 @@ public sealed class AuditLogTests(LocalRuntimeFixture fixture) : IClassFixture<L
                 (4L, "alias.set", "succeeded", 200, null, "1", "2", null),
                 (5L, "alias.set", "refused", 404, null, null, null, null),
                 (6L, "alias.rollback", "succeeded", 200, null, "2", "1", "v2 scores worse"),
+                (7L, "alias.set", "refused", 403, null, null, null, null),
             ],
             entries.Select(e => (
                 e.GetProperty("sequence").GetInt64(),
@@ -50,7 +59,9 @@ public sealed class AuditLogTests(LocalRuntimeFixture fixture) : IClassFixture<L
                 Text(e, "after"),
                 Text(e, "reason"))));
         Assert.Equal(2, second);
-        Assert.All(entries, e => Assert.Equal("anonymous", e.GetProperty("entry").GetProperty("actor").GetProperty("subject").GetString()));
+        Assert.Equal(
+            [.. Enumerable.Repeat(TestTokens.AdminSubject, 6), "carol"],
+            entries.Select(e => e.GetProperty("entry").GetProperty("actor").GetProperty("subject").GetString()));
         Assert.All(entries, e => Assert.False(string.IsNullOrEmpty(Text(e, "requestId"))));
         Assert.True((await GetAsync($"/audit/verify?model={name}")).GetProperty("verified").GetBoolean());
 
