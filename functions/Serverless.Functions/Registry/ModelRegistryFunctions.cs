@@ -56,7 +56,8 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
             Principal(request),
             request.Query["description"].FirstOrDefault(),
             request.Query["trainingData"].FirstOrDefault(),
-            metrics);
+            metrics,
+            RegisteredBySubject: CallerContext.Get(request)?.Subject);
         return await ApiResults.HandleAsync(request, async () =>
         {
             if (request.ContentLength > registry.MaxModelBytes)
@@ -93,7 +94,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
         }
 
         var metadata = new RegistrationMetadata(
-            Principal(request), reference.Description, reference.TrainingData, reference.Metrics);
+            Principal(request), reference.Description, reference.TrainingData, reference.Metrics, RegisteredBySubject: CallerContext.Get(request)?.Subject);
         return await ApiResults.HandleAsync(request, async () => Created(request, await registry.RegisterFromBlobAsync(name, blob, metadata, cancellationToken)));
     }
 

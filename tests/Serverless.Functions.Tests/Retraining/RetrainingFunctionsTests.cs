@@ -96,6 +96,32 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Approve_ByWhoeverRegisteredTheExternalCandidate_Answers403()
+    {
+        const string Carol = "carol@example.com";
+        string model = await PrepareAsync("registrant", spec =>
+        {
+            spec["trainer"] = new JsonObject { ["name"] = "external" };
+            spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" };
+        });
+        using (var carol = fixture.Runtime.CreateClient(TestTokens.For(Carol, PlatformRoles.All)))
+        {
+            await carol.RegisterAsync(model, DemoClassifier.Train().Onnx, production: false);
+        }
+
+        string id = await Client.StartRetrainingAsync(model, caller: Alice);
+        await WaitForApprovalStepAsync(model, id);
+
+        var (registrant, body) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "my model is fine"}""", Carol);
+        var (approved, _) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "checked"}""", Bob);
+
+        Assert.Equal(HttpStatusCode.Forbidden, registrant);
+        Assert.Contains("registered candidate version 1", body.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.Accepted, approved);
+        Assert.Equal("promoted", (await Client.WaitForOutcomeAsync(model, id)).GetProperty("outcome").GetString());
+    }
+
+    [Fact]
     public async Task Reject_AfterAnotherReviewerApproved_Answers409NamingTheFirstDecision()
     {
         string model = await PrepareAsync("twice", spec => spec["approval"] = new JsonObject { ["mode"] = "manual", ["timeout"] = "00:10:00" });

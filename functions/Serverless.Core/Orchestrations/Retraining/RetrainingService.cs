@@ -13,7 +13,7 @@ namespace Serverless.Core.Orchestrations.Retraining;
 /// Starts, watches, decides on and stops retrainings: the operations behind the HTTP API, the schedule and the
 /// "new data" queue. One retraining per model at a time.
 /// </summary>
-public sealed partial class RetrainingService(SpecStore specs, DatasetStore datasets, RetrainingRunStore runs, TimeProvider clock, AuditLog? audit = null)
+public sealed partial class RetrainingService(SpecStore specs, DatasetStore datasets, RetrainingRunStore runs, ModelRegistry registry, TimeProvider clock, AuditLog? audit = null)
 {
     /// <summary>Who a caller is when no principal came with the request.</summary>
     public const string Anonymous = "anonymous";
@@ -158,6 +158,15 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
         {
             throw new NotAwaitingApprovalException(
                 $"Retraining '{instanceId}' is not waiting for approval (status {status.RuntimeStatus}, step {status.CurrentStep ?? "none"}{(status.Outcome is { } o ? ", outcome " + o : string.Empty)}).");
+        }
+
+        // The other half of segregation of duties: whoever registered the candidate by hand (an external trainer) may not decide on it either.
+        if (status.CandidateVersion is int candidate &&
+            (await registry.GetVersionAsync(model, candidate, cancellationToken)).Metadata.RegisteredBySubject is { } registrant &&
+            string.Equals(registrant, reviewer.Subject, StringComparison.Ordinal))
+        {
+            throw new ApprovalRefusedException(
+                $"'{reviewer.Name}' registered candidate version {candidate} and so cannot approve or reject it, whatever roles it holds: another reviewer must decide.");
         }
 
         var decision = await runs.RecordDecisionAsync(model, instanceId, new ApprovalDecision(approve, by, reason, clock.GetUtcNow()), cancellationToken);
