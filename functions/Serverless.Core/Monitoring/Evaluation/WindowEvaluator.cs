@@ -79,8 +79,10 @@ internal static class WindowEvaluator
         var charts = new List<ControlChartPoint>();
         if (baseline.Predictions is { } predictions)
         {
-            predictionDrift.AddRange(PredictionDrift(task, baseline, samples, policy));
-            charts.AddRange(Charts(task, version, predictions, samples, labelled, policy, history));
+            // Read once: the drift test and two of the charts use every sample's score.
+            var scores = samples.Select(s => Score(task, s, policy)).ToList();
+            predictionDrift.AddRange(PredictionDrift(baseline, samples, scores, policy));
+            charts.AddRange(Charts(task, version, predictions, [.. scores.OfType<double>()], labelled, policy, history));
         }
         else
         {
@@ -114,23 +116,22 @@ internal static class WindowEvaluator
     private static JsonElement? Input(PredictionSample sample, string feature) =>
         sample.Inputs.ValueKind == JsonValueKind.Object && sample.Inputs.TryGetProperty(feature, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
-    private static IReadOnlyList<DriftResult> PredictionDrift(string task, MonitoringBaseline baseline, List<PredictionSample> samples, MonitoringPolicy policy) =>
+    private static IReadOnlyList<DriftResult> PredictionDrift(MonitoringBaseline baseline, List<PredictionSample> samples, List<double?> scores, MonitoringPolicy policy) =>
         baseline.Predictions!.Distribution.Type == FeatureTypes.Categorical
             ? DriftDetector.Evaluate(baseline.Predictions.Distribution, samples.Select(s => PredictionReader.Label(s.Outputs) ?? string.Empty).ToList(), policy.Drift)
-            : DriftDetector.Evaluate(baseline.Predictions.Distribution, samples.Select(s => Score(task, s, policy) is { } v ? (float)v : float.NaN).ToList(), policy.Drift,
+            : DriftDetector.Evaluate(baseline.Predictions.Distribution, scores.Select(v => v is { } score ? (float)score : float.NaN).ToList(), policy.Drift,
                 Reference(baseline, PredictionBaseline.FeatureName));
 
     private static double? Score(string task, PredictionSample sample, MonitoringPolicy policy) =>
         task == ModelTasks.Binary ? PredictionReader.PositiveProbability(sample.Outputs, policy.PositiveLabels)?.Probability : PredictionReader.Value(sample.Outputs);
 
     private static List<ControlChartPoint> Charts(
-        string task, int version, PredictionBaseline baseline, List<PredictionSample> samples, List<PredictionSample> labelled, MonitoringPolicy policy, IReadOnlyList<ControlChartPoint> history)
+        string task, int version, PredictionBaseline baseline, List<double> scores, List<PredictionSample> labelled, MonitoringPolicy policy, IReadOnlyList<ControlChartPoint> history)
     {
         var points = new List<ControlChartPoint>();
         double k = policy.ControlLimitSigma;
         if (task is ModelTasks.Binary or ModelTasks.Regression && baseline.Distribution is { Mean: { } mean, StandardDeviation: { } sd })
         {
-            var scores = samples.Select(s => Score(task, s, policy)).OfType<double>().ToList();
             if (scores.Count >= policy.Drift.MinimumSampleSize)
             {
                 points.Add(Point(ControlCharts.PredictionMean, version, scores.Average(), ControlLimits.FromMean(mean, sd, k, scores.Count), scores.Count, history));
@@ -139,7 +140,6 @@ internal static class WindowEvaluator
 
         if (task == ModelTasks.Binary && baseline.PositiveRate is { } positiveRate)
         {
-            var scores = samples.Select(s => Score(task, s, policy)).OfType<double>().ToList();
             if (scores.Count >= policy.Drift.MinimumSampleSize)
             {
                 double rate = scores.Count(p => p >= 0.5) / (double)scores.Count;
@@ -206,10 +206,10 @@ internal static class WindowEvaluator
             return metrics;
         }
 
-        var judged = labelled.Where(s => PredictionReader.Label(s.Outputs) is not null).ToList();
+        var judged = labelled.Select(s => (Predicted: PredictionReader.Label(s.Outputs), Actual: PredictionReader.Text(s.Actual!.Value))).Where(p => p.Predicted is not null).ToList();
         if (judged.Count > 0)
         {
-            double accuracy = judged.Count(s => PredictionReader.Label(s.Outputs) == PredictionReader.Text(s.Actual!.Value)) / (double)judged.Count;
+            double accuracy = judged.Count(p => p.Predicted == p.Actual) / (double)judged.Count;
             metrics[MetricNames.Accuracy] = accuracy;
             metrics["errorRate"] = 1 - accuracy;
         }
