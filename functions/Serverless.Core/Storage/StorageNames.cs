@@ -23,4 +23,8 @@ public static class StorageNames
     /// <see cref="ConnectionSetting"/>, which it falls back to when not set.
     /// </summary>
     public const string AppConnectionSetting = "AppStorage";
+
+    /// <summary>Whether <paramref name="name"/> is a valid table name: 3 to 63 ASCII letters and digits, starting with a letter.</summary>
+    public static bool IsTableName(string? name) =>
+        name is { Length: >= 3 and <= 63 } && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
 }

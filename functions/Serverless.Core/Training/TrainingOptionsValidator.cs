@@ -1,11 +1,11 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Registry;
+using Serverless.Core.Storage;
 
 namespace Serverless.Core.Training;
 
 /// <summary>Checks the <c>Training</c> settings at start-up, so that a bad value stops the app naming the setting.</summary>
-internal sealed partial class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
+internal sealed class TrainingOptionsValidator : IValidateOptions<TrainingOptions>
 {
     private const string ContainerRule = "3 to 63 lower-case letters, digits and single hyphens";
 
@@ -30,7 +30,7 @@ internal sealed partial class TrainingOptionsValidator : IValidateOptions<Traini
 
         foreach (var (setting, table) in new[] { ("SpecTable", options.SpecTable), ("DatasetTable", options.DatasetTable) })
         {
-            if (!TablePattern().IsMatch(table ?? string.Empty))
+            if (!StorageNames.IsTableName(table))
             {
                 failures.Add($"Training__{setting} must be a table name, 3 to 63 letters and digits starting with a letter (it is '{table}').");
             }
@@ -38,7 +38,4 @@ internal sealed partial class TrainingOptionsValidator : IValidateOptions<Traini
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
-
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9]{2,62}\z")]
-    private static partial Regex TablePattern();
 }

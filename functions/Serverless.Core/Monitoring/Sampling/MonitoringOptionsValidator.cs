@@ -2,6 +2,7 @@ using Cronos;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Monitoring.Statistics;
 using Serverless.Core.Registry;
+using Serverless.Core.Storage;
 using Serverless.Core.Training.Specs;
 
 namespace Serverless.Core.Monitoring.Sampling;
@@ -49,7 +50,7 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
             failures.Add($"Monitoring__SampleQueue must be a queue name: 3 to 63 lower-case letters, digits and single hyphens (it is '{options.SampleQueue}').");
         }
 
-        if (!IsTableName(options.SampleTable))
+        if (!StorageNames.IsTableName(options.SampleTable))
         {
             failures.Add($"Monitoring__SampleTable must be a table name: 3 to 63 letters and digits, starting with a letter (it is '{options.SampleTable}').");
         }
@@ -74,7 +75,7 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
             failures.Add($"Monitoring__EvaluationConcurrency must be from 1 to 64 (it is {options.EvaluationConcurrency}).");
         }
 
-        if (!IsTableName(options.EvaluationTable))
+        if (!StorageNames.IsTableName(options.EvaluationTable))
         {
             failures.Add($"Monitoring__EvaluationTable must be a table name: 3 to 63 letters and digits, starting with a letter (it is '{options.EvaluationTable}').");
         }
@@ -129,7 +130,4 @@ internal sealed class MonitoringOptionsValidator : IValidateOptions<MonitoringOp
 
     // Queue names follow the container names' rules.
     private static bool IsQueueName(string name) => ModelRegistry.IsContainerName(name);
-
-    private static bool IsTableName(string? name) =>
-        name is { Length: >= 3 and <= 63 } && char.IsAsciiLetter(name[0]) && name.All(char.IsAsciiLetterOrDigit);
 }

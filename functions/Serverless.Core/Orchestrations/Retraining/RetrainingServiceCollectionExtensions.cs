@@ -7,6 +7,7 @@ using Serverless.Core.Lineage;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
+using Serverless.Core.Storage;
 using Serverless.Core.Training;
 using Serverless.Core.Training.Datasets;
 using Serverless.Core.Training.Evaluation;
@@ -16,7 +17,7 @@ using Serverless.Core.Training.Trainers;
 namespace Serverless.Core.Orchestrations.Retraining;
 
 /// <summary>Registers the retraining line: specs, datasets, trainer, evaluator, the orchestration's activities, runs and lineage.</summary>
-public static partial class RetrainingServiceCollectionExtensions
+public static class RetrainingServiceCollectionExtensions
 {
     /// <summary>Adds the retraining line's services and binds <c>Training</c> and <c>Retraining</c> options.</summary>
     public static IServiceCollection AddRetraining(this IServiceCollection services, IConfiguration configuration)
@@ -25,7 +26,7 @@ public static partial class RetrainingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrainingOptions>, TrainingOptionsValidator>());
         services.AddOptions<RetrainingOptions>()
             .Bind(configuration.GetSection(RetrainingOptions.SectionName))
-            .Validate(o => TableName().IsMatch(o.Table), "Retraining__Table must be a table name: 3 to 63 letters and digits, starting with a letter.")
+            .Validate(o => StorageNames.IsTableName(o.Table), "Retraining__Table must be a table name: 3 to 63 letters and digits, starting with a letter.")
             .Validate(o => o.BusyRetryDelay > TimeSpan.Zero && o.BusyRetryDelay <= TimeSpan.FromDays(7), "Retraining__BusyRetryDelay must be a positive time span of at most 7 days, such as 00:02:00.")
             .ValidateOnStart();
         services.AddSingleton<RetrainingRequestSender>();
@@ -50,7 +51,4 @@ public static partial class RetrainingServiceCollectionExtensions
             sp.GetService<AuditLog>()));
         return services;
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    private static partial System.Text.RegularExpressions.Regex TableName();
 }
