@@ -72,7 +72,13 @@ public static partial class LocalRuntimeApplication
         services.AddSingleton(host);
         services.AddSingleton(durable);
         services.AddSingleton(new HostIdentity(builder.Configuration, "serverless-functions"));
-        services.AddSingleton(new WorkerOptions { ScriptRoot = scriptRoot, AppSettings = LocalSettings.Values(settingsFile) });
+        var configuration = builder.Configuration;
+        services.AddSingleton(new WorkerOptions
+        {
+            ScriptRoot = scriptRoot,
+            AppSettings = LocalSettings.Values(settingsFile),
+            IsDisabled = name => IsTrue(configuration[$"AzureWebJobs.{name}.Disabled"]) || IsTrue(configuration[$"AzureWebJobs:{name}:Disabled"]),
+        });
         services.AddSingleton<HostAddresses>();
         services.AddSingleton<WorkerConnections>();
         services.AddSingleton<WorkerHost>();
@@ -175,6 +181,9 @@ public static partial class LocalRuntimeApplication
         ArgumentNullException.ThrowIfNull(app);
         return app.Services.GetRequiredService<HostAddresses>().Grpc;
     }
+
+    private static bool IsTrue(string? setting) =>
+        bool.TryParse(setting, out bool value) ? value : setting == "1";
 
     private static void Listen(KestrelServerOptions kestrel, Uri url)
     {

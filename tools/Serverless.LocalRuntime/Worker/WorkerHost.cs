@@ -200,7 +200,18 @@ internal sealed partial class WorkerHost(
             throw new InvalidOperationException("The worker could not index its functions: " + metadata.Result.Exception?.Message);
         }
 
-        var functions = metadata.FunctionMetadataResults.Select(WorkerFunction.From).ToList();
+        var functions = new List<WorkerFunction>();
+        foreach (var function in metadata.FunctionMetadataResults.Select(WorkerFunction.From))
+        {
+            if (options.IsDisabled(function.Name))
+            {
+                LogFunctionDisabled(logger, function.Name);
+                continue;
+            }
+
+            functions.Add(function);
+        }
+
         OnLoaded?.Invoke(functions);
         foreach (var function in functions)
         {
@@ -372,6 +383,9 @@ internal sealed partial class WorkerHost(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker process {ProcessId} ready: {Count} functions; its HTTP address {HttpUri}")]
     private static partial void LogWorkerReady(ILogger logger, int processId, int count, Uri? httpUri);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Function {Function} is disabled by its AzureWebJobs.<name>.Disabled setting: no trigger starts it")]
+    private static partial void LogFunctionDisabled(ILogger logger, string function);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Worker process exited unexpectedly with code {ExitCode}")]
     private static partial void LogWorkerExited(ILogger logger, int exitCode);
