@@ -7,16 +7,20 @@ namespace Serverless.Benchmarks;
 /// <summary>Runs the wrk HTTP load generator and reads its report.</summary>
 internal static partial class Wrk
 {
-    /// <summary>Runs wrk against <paramref name="url"/> with a Lua <paramref name="script"/> for the requests.</summary>
-    public static async Task<LatencySummary> RunAsync(string name, string url, string script, int connections, int seconds)
+    /// <summary>
+    /// Runs wrk against <paramref name="url"/> with a Lua <paramref name="script"/> for the requests; on the CPUs listed in
+    /// <paramref name="cpus"/> (taskset's list, e.g. "1") when given, else on any.
+    /// </summary>
+    public static async Task<LatencySummary> RunAsync(string name, string url, string script, int connections, int seconds, string? cpus = null)
     {
         string scriptPath = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.lua");
         await File.WriteAllTextAsync(scriptPath, script);
         try
         {
             int threads = Math.Min(connections, Environment.ProcessorCount);
-            var start = new ProcessStartInfo("wrk", ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
-                "-d", $"{seconds}s", "--timeout", "10s", "--latency", "-s", scriptPath, url])
+            string[] arguments = ["-t", threads.ToString(CultureInfo.InvariantCulture), "-c", connections.ToString(CultureInfo.InvariantCulture),
+                "-d", $"{seconds}s", "--timeout", "10s", "--latency", "-s", scriptPath, url];
+            var start = new ProcessStartInfo(cpus is null ? "wrk" : "taskset", cpus is null ? arguments : ["-c", cpus, "wrk", .. arguments])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

@@ -7,13 +7,17 @@ namespace Serverless.Core.Monitoring.Sampling;
 
 /// <summary>
 /// Drains the sampler's buffer into the sample queue: a batch is sent when it is full or
-/// <see cref="MonitoringOptions.FlushInterval"/> after its first sample. A send that fails (storage down) is retried
+/// <see cref="MonitoringOptions.FlushInterval"/> after its first sample; when more than a batch is waiting, up to
+/// <see cref="ConcurrentSends"/> messages go at once, so that at high rates the queue's round trip does not limit what is sent. A send that fails (storage down) is retried
 /// with back-off while the batch is held; meanwhile the buffer fills and its overflow is counted as dropped. On
 /// shutdown what is left is sent once; what cannot be is counted as dropped.
 /// </summary>
 internal sealed partial class SampleShipper(
     PredictionSampler sampler, QueueServiceClient queues, IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<SampleShipper> logger) : BackgroundService
 {
+    /// <summary>Most messages in flight to the queue at once.</summary>
+    internal const int ConcurrentSends = 4;
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LastRetryDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan ShutdownSendTime = TimeSpan.FromSeconds(5);
@@ -47,7 +51,7 @@ internal sealed partial class SampleShipper(
         flush.CancelAfter(_options.FlushInterval);
         while (true)
         {
-            while (batch.Count < _options.BatchSize && reader.TryRead(out var sample))
+            while (batch.Count < _options.BatchSize * ConcurrentSends && reader.TryRead(out var sample))
             {
                 batch.Add(sample);
             }
@@ -87,7 +91,7 @@ internal sealed partial class SampleShipper(
         }
     }
 
-    /// <summary>Sends the batch's messages one by one, removing each one's samples once the queue has accepted it.</summary>
+    /// <summary>Sends the batch's messages, <see cref="ConcurrentSends"/> at a time; the samples of each message the queue accepted leave the batch, even when another fails.</summary>
     private async Task SendAsync(List<PredictionSample> batch, CancellationToken cancellationToken)
     {
         var (messages, tooLarge) = SampleMessages.Pack(batch, _options.BatchSize);
@@ -105,11 +109,24 @@ internal sealed partial class SampleShipper(
             _queueExists = true;
         }
 
-        foreach (var message in messages)
+        var sent = new HashSet<PredictionSample>(ReferenceEqualityComparer.Instance);
+        try
         {
-            await _queue.SendMessageAsync(message.Json, cancellationToken);
-            sampler.ReportSent(message.Samples);
-            var sent = message.Samples.ToHashSet<PredictionSample>(ReferenceEqualityComparer.Instance);
+            await Parallel.ForEachAsync(
+                messages,
+                new ParallelOptions { MaxDegreeOfParallelism = ConcurrentSends, CancellationToken = cancellationToken },
+                async (message, token) =>
+                {
+                    await _queue.SendMessageAsync(message.Json, token);
+                    sampler.ReportSent(message.Samples);
+                    lock (sent)
+                    {
+                        sent.UnionWith(message.Samples);
+                    }
+                });
+        }
+        finally
+        {
             batch.RemoveAll(sent.Contains);
         }
     }
