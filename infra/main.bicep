@@ -107,7 +107,7 @@ param authIssuer string = '${environment().authentication.loginEndpoint}${tenant
 @description('OpenID Connect authority whose metadata publishes the signing keys (Auth__Authority); Entra ID v2.0 of this tenant by default.')
 param authAuthority string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
 
-@description('Whether predictions (and feedback and model metadata) accept the function key alone, without a consumer token, so existing applications keep working (Auth__AllowFunctionKeyForPredictions).')
+@description('Whether predictions (and feedback and model metadata) accept a function key alone (authFunctionKeys), without a consumer token, so existing applications keep working (Auth__AllowFunctionKeyForPredictions).')
 param authAllowFunctionKeyForPredictions bool = true
 
 @secure()
