@@ -107,8 +107,12 @@ param authIssuer string = '${environment().authentication.loginEndpoint}${tenant
 @description('OpenID Connect authority whose metadata publishes the signing keys (Auth__Authority); Entra ID v2.0 of this tenant by default.')
 param authAuthority string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
 
-@description('Whether predictions (and feedback and model metadata) accept the function key alone, without a consumer token, so existing applications keep working (Auth__AllowFunctionKeyForPredictions).')
+@description('Whether predictions (and feedback and model metadata) accept a function key alone (authFunctionKeys), without a consumer token, so existing applications keep working (Auth__AllowFunctionKeyForPredictions).')
 param authAllowFunctionKeyForPredictions bool = true
+
+@secure()
+@description('Function keys the app accepts on predictions (and feedback and model metadata) from callers without a token, comma-separated, each at least 16 characters (Auth__FunctionKeys; AUTH_FUNCTION_KEYS in the azd environment). Every endpoint is anonymous at the Functions host and the app checks these itself, so hand applications one of them (to keep existing applications working, the value of the key they already send). Empty: predictions need a consumer token.')
+param authFunctionKeys string = ''
 
 @description('Largest training dataset accepted (upload or snapshot), in bytes; the instance memory bounds what can be trained on.')
 param trainingMaxDatasetBytes int = 536870912
@@ -195,6 +199,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Auth__SigningKey: ''
       Auth__Authority: authAuthority
       Auth__AllowFunctionKeyForPredictions: string(authAllowFunctionKeyForPredictions)
+      Auth__FunctionKeys: authFunctionKeys
       Auth__ClockSkew: '00:01:00'
       SelfCheckQueue: 'selfchecks'
       Health__StorageTimeout: healthStorageTimeout

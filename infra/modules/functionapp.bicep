@@ -28,6 +28,8 @@ param alwaysReadyHttpInstances int
 @minValue(0)
 param alwaysReadyDurableInstances int
 
+// Secure: the settings carry the function keys the app accepts (Auth__FunctionKeys), kept out of deployment history.
+@secure()
 @description('App settings beyond the connections. A setting of the same name as a connection setting is overridden by the connection setting.')
 param appSettings object = {}
 

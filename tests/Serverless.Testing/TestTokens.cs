@@ -19,6 +19,9 @@ public static class TestTokens
     /// <summary>The subject of <see cref="Admin"/>.</summary>
     public const string AdminSubject = "test-admin";
 
+    /// <summary>The function key test runtimes accept on the endpoints that take one (<c>Auth__FunctionKeys</c>).</summary>
+    public const string FunctionKey = "test-function-key-0123456789";
+
     /// <summary>The signing key test runtimes trust (base64).</summary>
     public static string SigningKey { get; } = DevelopmentTokens.NewSigningKey();
 
@@ -41,5 +44,6 @@ public static class TestTokens
         ["Auth__Issuer"] = Issuer,
         ["Auth__Audience"] = Audience,
         ["Auth__SigningKey"] = SigningKey,
+        ["Auth__FunctionKeys"] = FunctionKey,
     };
 }

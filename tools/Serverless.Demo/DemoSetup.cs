@@ -49,12 +49,12 @@ public sealed class DemoSetup(HttpClient client, TextWriter output)
         await output.WriteLineAsync($"""
             ==> try the demo model '{ModelName}':
             curl -s -X POST {baseUrl}/models/{ModelName}/predict -H 'Content-Type: application/json' \
-              -d '{ExamplePredictBody}'
+              -H "Authorization: Bearer $(cat .tokens/consumer.jwt)" -d '{ExamplePredictBody}'
             curl -s {baseUrl}/models/{ModelName}/versions/1/lineage -H "Authorization: Bearer $(cat .tokens/auditor.jwt)"
             curl -s -X POST {baseUrl}/models/{ModelName}/retrain -H "Authorization: Bearer $(cat .tokens/data-scientist.jwt)"
             dotnet tools/Serverless.Cli/bin/Debug/net10.0/mlops.dll lineage {ModelName} 1
             ==> watch it drift: traffic whose income is multiplied by 1.5 after a minute, then its monitoring once a window closed:
-            dotnet tools/Serverless.Demo/bin/Debug/net10.0/Serverless.Demo.dll traffic --url {baseUrl} --seconds 180 --shift 'income*1.5' --shift-after 60
+            dotnet tools/Serverless.Demo/bin/Debug/net10.0/Serverless.Demo.dll traffic --url {baseUrl} --token "$(cat .tokens/consumer.jwt)" --seconds 180 --shift 'income*1.5' --shift-after 60
             dotnet tools/Serverless.Cli/bin/Debug/net10.0/mlops.dll monitoring {ModelName} --url {baseUrl}
             """);
         return empty;

@@ -23,7 +23,7 @@ public sealed class AuditFunctions(AuditLog log)
     [RequireRole(PlatformRoles.Auditor)]
     [Function("GetAuditLog")]
     public async Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -65,7 +65,7 @@ public sealed class AuditFunctions(AuditLog log)
     [RequireRole(PlatformRoles.Auditor)]
     [Function("VerifyAuditLog")]
     public Task<IActionResult> Verify(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "audit/verify")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "audit/verify")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await log.VerifyAsync(Query(request, "model"), cancellationToken)));
 

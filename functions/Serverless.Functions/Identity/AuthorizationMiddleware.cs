@@ -13,14 +13,22 @@ namespace Serverless.Functions.Identity;
 /// Enforces what each HTTP function declares (<see cref="RequireRoleAttribute"/>, <see cref="PublicAttribute"/>) before
 /// its body runs: 401 without a valid bearer token, 403 naming the missing role; the caller it admits is put in the
 /// <see cref="CallerContext"/>. Other triggers (queues, timers, orchestrations) are the platform's own actions and pass.
+/// Every HTTP function is anonymous at the Functions host, so this is the only gate, the same under Azure, Core Tools
+/// and the local runtime: it also checks the function key itself where an endpoint accepts one
+/// (<see cref="FunctionKeySet"/>), since the host does not tell an ASP.NET Core integrated worker which key it accepted.
 /// </summary>
-internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, IOptions<AuthOptions> options, ILogger<AuthorizationMiddleware> logger)
+internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, FunctionKeySet keys, IOptions<AuthOptions> options, ILogger<AuthorizationMiddleware> logger)
     : IFunctionsWorkerMiddleware
 {
     /// <summary>The caller admitted on the function key (no token), where the settings allow it.</summary>
     public static readonly Actor FunctionKeyCaller = new("key:function", "function key", [PlatformRoles.Consumer]);
 
     private const string BearerPrefix = "Bearer ";
+
+    // Where the Functions host reads a key, the header first.
+    private const string KeyHeader = "x-functions-key";
+    private const string KeyQuery = "code";
+    private const string HowToSendAKey = $"a function key (header '{KeyHeader}' or query parameter '{KeyQuery}')";
 
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -58,13 +66,7 @@ internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, IOp
         string? header = http.Request.Headers.Authorization.FirstOrDefault();
         if (string.IsNullOrWhiteSpace(header))
         {
-            if (access.AllowsFunctionKey && options.Value.AllowFunctionKeyForPredictions)
-            {
-                CallerContext.Set(context, FunctionKeyCaller);
-                return null;
-            }
-
-            return Unauthorized(http, $"This endpoint needs a bearer token (header 'Authorization: Bearer <token>') carrying {RoleList(access.Roles)}.");
+            return AdmitOnKey(context, http, access);
         }
 
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
@@ -97,6 +99,34 @@ internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, IOp
         return null;
     }
 
+    /// <summary>A caller without a token: admitted on a valid function key where the endpoint and the settings allow one.</summary>
+    private ObjectResult? AdmitOnKey(FunctionContext context, HttpContext http, FunctionAccess access)
+    {
+        string needsToken = $"a bearer token (header 'Authorization: Bearer <token>') carrying {RoleList(access.Roles)}";
+        bool keyAllowed = access.AllowsFunctionKey && options.Value.AllowFunctionKeyForPredictions;
+        string? presented = http.Request.Headers[KeyHeader].FirstOrDefault() ?? http.Request.Query[KeyQuery].FirstOrDefault();
+        if (string.IsNullOrEmpty(presented))
+        {
+            return Unauthorized(http, keyAllowed
+                ? $"This endpoint needs {needsToken}, or {HowToSendAKey}."
+                : $"This endpoint needs {needsToken}.");
+        }
+
+        if (!keyAllowed)
+        {
+            return Unauthorized(http, $"This endpoint does not accept a function key; it needs {needsToken}.");
+        }
+
+        if (!keys.Accepts(presented))
+        {
+            LogKeyRefused(logger, context.FunctionDefinition.Name, keys.Any);
+            return Unauthorized(http, $"The function key presented is not valid; send a valid one or {needsToken}.");
+        }
+
+        CallerContext.Set(context, FunctionKeyCaller);
+        return null;
+    }
+
     private static string RoleList(IReadOnlyList<string> roles) =>
         roles.Count == 1 ? $"role '{roles[0]}'" : "one of the roles " + string.Join(", ", roles.Select(r => $"'{r}'"));
 
@@ -109,6 +139,9 @@ internal sealed partial class AuthorizationMiddleware(TokenValidator tokens, IOp
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Function {Function} declares no roles; every call to it is refused.")]
     private static partial void LogUndeclared(ILogger logger, string function);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A call to {Function} presented a function key that is not valid (keys configured: {KeysConfigured})")]
+    private static partial void LogKeyRefused(ILogger logger, string function, bool keysConfigured);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The identity provider's signing keys could not be fetched for a call to {Function}.")]
     private static partial void LogProviderUnavailable(ILogger logger, string function);

@@ -11,8 +11,9 @@ public sealed class RequireRoleAttribute(params string[] roles) : Attribute
     public IReadOnlyList<string> Roles { get; } = roles;
 
     /// <summary>
-    /// Whether a caller without a bearer token is admitted on the function key the Functions host checked, when
-    /// <c>Auth__AllowFunctionKeyForPredictions</c> allows it (predictions, so applications that call with a key keep working).
+    /// Whether a caller without a bearer token is admitted on a valid function key (<c>Auth__FunctionKeys</c>, checked by
+    /// the app), when <c>Auth__AllowFunctionKeyForPredictions</c> allows it (predictions, so applications that call with
+    /// a key keep working).
     /// </summary>
     public bool AllowFunctionKey { get; init; }
 }

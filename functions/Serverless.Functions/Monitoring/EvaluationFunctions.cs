@@ -25,7 +25,7 @@ public sealed class EvaluationFunctions(MonitoringEvaluator evaluator, Monitorin
     [Function("EvaluateMonitoringWindowsNow")]
     [Audited(AuditActions.MonitoringEvaluate)]
     public async Task<IActionResult> EvaluateNow(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "monitoring/evaluate")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "monitoring/evaluate")] HttpRequest request,
         CancellationToken cancellationToken) =>
         await ApiResults.HandleAsync(request, async () => new OkObjectResult(await evaluator.EvaluateDueAsync(cancellationToken)));
 
@@ -36,7 +36,7 @@ public sealed class EvaluationFunctions(MonitoringEvaluator evaluator, Monitorin
     [RequireRole(PlatformRoles.Operator, PlatformRoles.Auditor)]
     [Function("GetModelMonitoring")]
     public async Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/monitoring")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/monitoring")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed class FeedbackFunctions(FeedbackStore feedback)
     [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("RecordFeedback")]
     public async Task<IActionResult> Record(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/feedback")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/feedback")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         await ApiResults.HandleAsync(request, async () =>

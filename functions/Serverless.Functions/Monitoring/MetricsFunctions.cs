@@ -17,6 +17,6 @@ public sealed class MetricsFunctions(MetricsSnapshot snapshot)
     [RequireRole(PlatformRoles.Operator, PlatformRoles.Auditor)]
     [Function("GetMetrics")]
     public IActionResult GetMetrics(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/metrics")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "monitoring/metrics")] HttpRequest request) =>
         new OkObjectResult(snapshot.Read());
 }

@@ -41,7 +41,7 @@ public sealed class MonitoringFunctions(PredictionSampler sampler, SampleRates s
     [RequireRole(PlatformRoles.Operator, PlatformRoles.Auditor)]
     [Function("GetSamplingStatistics")]
     public IActionResult GetSamplingStatistics(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "monitoring/sampling")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "monitoring/sampling")] HttpRequest request)
     {
         var statistics = sampler.GetStatistics();
         return new OkObjectResult(new

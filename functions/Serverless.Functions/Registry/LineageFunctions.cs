@@ -14,7 +14,7 @@ public sealed class LineageFunctions(LineageService lineage)
     [RequireRole(PlatformRoles.Auditor, PlatformRoles.Operator, PlatformRoles.Approver)]
     [Function("GetLineage")]
     public Task<IActionResult> GetLineage(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version:int}/lineage")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/versions/{version:int}/lineage")] HttpRequest request,
         string name,
         int version,
         CancellationToken cancellationToken) =>

@@ -30,7 +30,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     [Function("RegisterModelVersion")]
     [Audited(AuditActions.ModelRegister)]
     public async Task<IActionResult> RegisterVersion(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/versions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/versions")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -102,7 +102,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListModels")]
     public Task<IActionResult> ListModels(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(new { models = await registry.ListModelsAsync(cancellationToken) }));
 
@@ -110,7 +110,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetModel")]
     public Task<IActionResult> GetModel(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await registry.GetModelAsync(name, cancellationToken)));
@@ -119,7 +119,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetModelVersion")]
     public Task<IActionResult> GetVersion(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version:int}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/versions/{version:int}")] HttpRequest request,
         string name,
         int version,
         CancellationToken cancellationToken) =>
@@ -130,7 +130,7 @@ public sealed class ModelRegistryFunctions(ModelRegistry registry)
     [Function("SetModelAlias")]
     [Audited(AuditActions.AliasSet)]
     public async Task<IActionResult> SetAlias(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "models/{name}/aliases/{alias}")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken)

@@ -38,7 +38,7 @@ public sealed partial class RetrainingFunctions(
     [Function("StartRetraining")]
     [Audited(AuditActions.RetrainingStart)]
     public async Task<IActionResult> Start(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrain")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/retrain")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public sealed partial class RetrainingFunctions(
     [RequireRole(PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListRetrainings")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/retrainings")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
@@ -85,7 +85,7 @@ public sealed partial class RetrainingFunctions(
     [RequireRole(PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetRetraining")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/retrainings/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/retrainings/{id}")] HttpRequest request,
         string name,
         string id,
         [DurableClient] DurableTaskClient client,
@@ -97,7 +97,7 @@ public sealed partial class RetrainingFunctions(
     [Function("DecideRetraining")]
     [Audited("retraining.{decision}")]
     public async Task<IActionResult> Decide(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrainings/{id}/{decision:regex(^(approve|reject)$)}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/retrainings/{id}/{decision:regex(^(approve|reject)$)}")] HttpRequest request,
         string name,
         string id,
         string decision,
@@ -122,7 +122,7 @@ public sealed partial class RetrainingFunctions(
     [Function("TerminateRetraining")]
     [Audited(AuditActions.RetrainingTerminate)]
     public async Task<IActionResult> Terminate(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/retrainings/{id}/terminate")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/retrainings/{id}/terminate")] HttpRequest request,
         string name,
         string id,
         [DurableClient] DurableTaskClient client,
@@ -149,7 +149,7 @@ public sealed partial class RetrainingFunctions(
     [Function("RollbackModel")]
     [Audited(AuditActions.AliasRollback)]
     public async Task<IActionResult> Rollback(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/rollback")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/rollback")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
     [RequireRole(PlatformRoles.Operator)]
     [Function("StartSelfCheck")]
     public async Task<IActionResult> StartSelfCheck(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "selfchecks")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "selfchecks")] HttpRequest request,
         [DurableClient] DurableTaskClient durableClient,
         CancellationToken cancellationToken)
     {
@@ -63,7 +63,7 @@ public sealed partial class SelfCheckFunctions(SelfCheckService selfChecks, ILog
     [RequireRole(PlatformRoles.Operator)]
     [Function("GetSelfCheck")]
     public async Task<IActionResult> GetSelfCheck(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "selfchecks/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "selfchecks/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient durableClient,
         CancellationToken cancellationToken)

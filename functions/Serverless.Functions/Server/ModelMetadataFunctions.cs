@@ -16,7 +16,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelMetadata")]
     public Task<IActionResult> GetModelMetadata(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         Metadata(request, name, null, cancellationToken);
@@ -25,7 +25,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelVersionMetadata")]
     public Task<IActionResult> GetModelVersionMetadata(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/versions/{version}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}/versions/{version}")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken) =>
@@ -38,7 +38,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelReady")]
     public Task<IActionResult> GetModelReady(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/ready")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}/ready")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         Ready(request, name, null, cancellationToken);
@@ -47,7 +47,7 @@ public sealed class ModelMetadataFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor, AllowFunctionKey = true)]
     [Function("ModelVersionReady")]
     public Task<IActionResult> GetModelVersionReady(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v2/models/{name}/versions/{version}/ready")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}/versions/{version}/ready")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken) =>

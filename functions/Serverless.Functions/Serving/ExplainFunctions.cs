@@ -19,7 +19,7 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
     [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ExplainRecords")]
     public async Task<IActionResult> Explain(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/explain")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/explain")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
     [RequireRole(PlatformRoles.Approver, PlatformRoles.DataScientist, PlatformRoles.Auditor)]
     [Function("VersionImportance")]
     public Task<IActionResult> Importance(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/versions/{version}/importance")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/versions/{version}/importance")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken) =>

@@ -15,7 +15,7 @@ public sealed class InferenceFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ModelInfer")]
     public Task<IActionResult> Infer(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         Run(request, body => inference.InferAsync(name, null, body, cancellationToken), cancellationToken);
@@ -24,7 +24,7 @@ public sealed class InferenceFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ModelVersionInfer")]
     public Task<IActionResult> InferVersion(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
         string name,
         string version,
         CancellationToken cancellationToken) =>
@@ -38,7 +38,7 @@ public sealed class InferenceFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("PredictRecords")]
     public Task<IActionResult> Predict(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/predict")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/predict")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         Run(
@@ -56,7 +56,7 @@ public sealed class InferenceFunctions(InferenceService inference)
     [RequireRole(PlatformRoles.Operator)]
     [Function("ModelCacheStatistics")]
     public IActionResult Statistics(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "serving/cache")] HttpRequest request) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "serving/cache")] HttpRequest request) =>
         ApiResults.Json(inference.GetCacheStatistics(), ServingJsonContext.Default.ModelCacheStatistics);
 
     private async Task<IActionResult> Run(HttpRequest request, Func<byte[], Task<ReadOnlyMemory<byte>>> run, CancellationToken cancellationToken)

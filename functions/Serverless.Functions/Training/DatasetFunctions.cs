@@ -17,7 +17,7 @@ public sealed class DatasetFunctions(DatasetStore datasets)
     [Function("UploadDataset")]
     [Audited(AuditActions.DatasetUpload)]
     public Task<IActionResult> Upload(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () =>
@@ -30,7 +30,7 @@ public sealed class DatasetFunctions(DatasetStore datasets)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetDataset")]
     public Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await datasets.GetUploadAsync(name, cancellationToken)));
@@ -39,7 +39,7 @@ public sealed class DatasetFunctions(DatasetStore datasets)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListDatasets")]
     public Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "datasets")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "datasets")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(new { datasets = await datasets.ListUploadsAsync(cancellationToken) }));
 }

@@ -22,7 +22,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
     [Function("PutSpec")]
     [Audited(AuditActions.SpecPut)]
     public async Task<IActionResult> PutSpec(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "specs/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "specs/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetSpec")]
     public Task<IActionResult> GetSpec(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "specs/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "specs/{name}")] HttpRequest request,
         string name,
         CancellationToken cancellationToken)
     {
@@ -72,7 +72,7 @@ public sealed class SpecFunctions(SpecStore specs, SampleRates sampleRates)
     [RequireRole(PlatformRoles.Consumer, PlatformRoles.DataScientist, PlatformRoles.Operator, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("ListSpecs")]
     public Task<IActionResult> ListSpecs(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "specs")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "specs")] HttpRequest request,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(new { specs = await specs.ListAsync(cancellationToken) }));
 }

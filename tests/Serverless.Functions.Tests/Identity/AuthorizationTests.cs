@@ -44,9 +44,31 @@ public sealed partial class AuthorizationTests(LocalRuntimeFixture fixture) : IC
     }
 
     [Fact]
-    public async Task EveryEndpoint_WithoutAToken_401UnlessPublicOrKeyed()
+    public async Task EveryEndpoint_NeitherTokenNorKey_401SayingWhatToSendUnlessPublic()
     {
         using var client = fixture.Runtime.CreateClient(token: null);
+        var wrong = new List<string>();
+        foreach (var access in FunctionAccessCatalog.All.Where(a => a.Name != "NotFound"))
+        {
+            var (status, error) = await SendAsync(client, access);
+            if (access.IsPublic == (status == HttpStatusCode.Unauthorized))
+            {
+                wrong.Add($"{access.Name}: {(int)status} {error} (should be {(access.IsPublic ? "admitted" : "401")})");
+            }
+            else if (!access.IsPublic && (!error.Contains("bearer token", StringComparison.Ordinal) || access.AllowsFunctionKey != error.Contains("x-functions-key", StringComparison.Ordinal)))
+            {
+                wrong.Add($"{access.Name}: {error} (should name the bearer token{(access.AllowsFunctionKey ? " and the function key" : string.Empty)})");
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    [Fact]
+    public async Task EveryEndpoint_ValidFunctionKeyAlone_AdmittedOnlyWhereKeysAreAccepted()
+    {
+        using var client = fixture.Runtime.CreateClient(token: null);
+        client.DefaultRequestHeaders.Add("x-functions-key", TestTokens.FunctionKey);
         var wrong = new List<string>();
         foreach (var access in FunctionAccessCatalog.All.Where(a => a.Name != "NotFound"))
         {
@@ -99,28 +121,91 @@ public sealed partial class AuthorizationTests(LocalRuntimeFixture fixture) : IC
     }
 
     [Fact]
-    public async Task Predict_WithoutATokenOnTheFunctionKey_ReachesTheModel()
+    public async Task Infer_ConsumerTokenWithoutKey_Answers200()
     {
-        // No key is configured on this runtime, as locally: the host admits the call, and the app trusts the host.
+        string model = await RegisterIdentityModelAsync();
+        using var client = fixture.Runtime.CreateClient(TestTokens.For("app-with-token", [PlatformRoles.Consumer]));
+
+        using var response = await InferAsync(client, $"/v2/models/{model}/infer");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("header")]
+    [InlineData("query")]
+    public async Task Infer_ValidFunctionKeyWithoutToken_Answers200(string where)
+    {
+        string model = await RegisterIdentityModelAsync();
         using var client = fixture.Runtime.CreateClient(token: null);
+        string path = $"/v2/models/{model}/infer";
+        if (where == "header")
+        {
+            client.DefaultRequestHeaders.Add("x-functions-key", TestTokens.FunctionKey);
+        }
+        else
+        {
+            path += "?code=" + Uri.EscapeDataString(TestTokens.FunctionKey);
+        }
 
-        using var response = await client.PostAsync(
-            new Uri($"/models/{DummyModel}/predict", UriKind.Relative), new StringContent("""{"records": [{"x": 1}]}""", Encoding.UTF8, "application/json"));
+        using var response = await InferAsync(client, path);
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains(DummyModel, await ErrorAsync(response), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("header")]
+    [InlineData("query")]
+    public async Task Predict_WrongFunctionKeyWithoutToken_Answers401(string where)
+    {
+        const string Wrong = "not-the-key-0123456789";
+        using var client = fixture.Runtime.CreateClient(token: null);
+        string path = $"/models/{DummyModel}/predict";
+        if (where == "header")
+        {
+            client.DefaultRequestHeaders.Add("x-functions-key", Wrong);
+        }
+        else
+        {
+            path += "?code=" + Wrong;
+        }
+
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), new StringContent("""{"rows": [{"x": 1}]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("function key presented is not valid", await ErrorAsync(response), StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Predict_InvalidTokenDespiteTheFunctionKey_Answers401()
+    public async Task Predict_InvalidTokenDespiteAValidFunctionKey_Answers401()
     {
         using var client = fixture.Runtime.CreateClient(BadToken("expired"));
+        client.DefaultRequestHeaders.Add("x-functions-key", TestTokens.FunctionKey);
 
         using var response = await client.PostAsync(
             new Uri($"/models/{DummyModel}/predict", UriKind.Relative), new StringContent("""{"records": [{"x": 1}]}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
+
+    [Fact]
+    public async Task Registry_ValidFunctionKeyWithoutToken_Answers401SayingKeysAreNotAccepted()
+    {
+        using var client = fixture.Runtime.CreateClient(token: null);
+        client.DefaultRequestHeaders.Add("x-functions-key", TestTokens.FunctionKey);
+
+        using var response = await client.GetAsync(new Uri("/models", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("does not accept a function key", await ErrorAsync(response), StringComparison.Ordinal);
+    }
+
+    private async Task<string> RegisterIdentityModelAsync() =>
+        await fixture.Runtime.Client.RegisterNewAsync("authz-key", OnnxModelBuilder.Identity(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, -1, 1));
+
+    private static Task<HttpResponseMessage> InferAsync(HttpClient client, string path) =>
+        client.PostAsync(new Uri(path, UriKind.Relative), new StringContent(
+            """{"inputs": [{"name": "x", "shape": [1, 1], "datatype": "FP32", "data": [0.5]}]}""", Encoding.UTF8, "application/json"));
 
     private static string BadToken(string kind)
     {

@@ -28,6 +28,21 @@ public sealed class FunctionAccessCatalogTests
     }
 
     [Fact]
+    public void EveryHttpFunction_IsAnonymousAtTheHost()
+    {
+        // The app is the only gate (tokens and function keys alike): a host-level key check would refuse a caller with
+        // only a token before the app saw it, and would not tell the worker which key it accepted.
+        var keyed = typeof(FunctionAccessCatalog).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(m => (Method: m, Trigger: m.GetParameters().Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).FirstOrDefault(t => t is not null)))
+            .Where(f => f.Trigger is not null && f.Trigger.AuthLevel != AuthorizationLevel.Anonymous)
+            .Select(f => $"{f.Method.GetCustomAttribute<FunctionAttribute>()?.Name ?? f.Method.Name} ({f.Trigger!.AuthLevel})")
+            .ToList();
+
+        Assert.True(keyed.Count == 0, "HTTP functions not AuthorizationLevel.Anonymous at the host: " + string.Join(", ", keyed));
+    }
+
+    [Fact]
     public void All_RolesDeclared_ArePlatformRoles()
     {
         var unknown = FunctionAccessCatalog.All.SelectMany(a => a.Roles.Where(r => !PlatformRoles.All.Contains(r)).Select(r => $"{a.Name}: {r}")).ToList();

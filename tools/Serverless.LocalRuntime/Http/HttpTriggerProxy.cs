@@ -58,6 +58,8 @@ internal sealed partial class HttpTriggerProxy(
             return;
         }
 
+        // An empty RpcHttp, as the host sends a worker that proxies (its EmptyRpcHttp): no headers, no identities. The
+        // request, key header and code query included, reaches the worker as it came, so the app checks keys itself.
         var request = function.CreateInvocation(new TypedData { Http = new RpcHttp() });
         string invocationId = request.InvocationId;
         foreach (var (name, value) in context.Request.RouteValues)

@@ -15,7 +15,9 @@ namespace Serverless.Core.Governance.Audit;
 /// sequence number, each carrying the previous entry's hash and its own, and a head row holding the latest number and
 /// hash. An entry and the head move in one transaction guarded by the head's ETag, so two appends racing for the same
 /// number never both succeed and the chain has no gaps; the loser reads the new head and tries again. Chains are per
-/// model so that busy models do not contend with each other.
+/// model so that busy models do not contend with each other. An append under an operation id also adds, in the same
+/// transaction, a row naming the entry (outside the chain, after the head in key order), so that the operation is
+/// recorded once however often it is retried.
 /// </summary>
 public sealed class AuditLog
 {
@@ -26,6 +28,9 @@ public sealed class AuditLog
     public static readonly string Genesis = new('0', 64);
 
     private const string HeadRow = "head";
+
+    // Sorts after the entries and the head, so that "RowKey lt 'head'" reads entries alone.
+    private const string OperationPrefix = "op-";
     private const int MaxAttempts = 50;
 
     // Table Storage keeps at most 32K UTF-16 characters in a string property; free text is cut well below that.
@@ -63,7 +68,16 @@ public sealed class AuditLog
     }
 
     /// <summary>Appends <paramref name="entry"/> to its chain and returns it as stored (time to whole milliseconds, UTC).</summary>
-    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken)
+    public Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
+        AppendAsync(entry, operationId: null, cancellationToken);
+
+    /// <summary>
+    /// Appends <paramref name="entry"/> at most once per <paramref name="operationId"/> in its chain (when given): the
+    /// operation is recorded in the same transaction as the entry, so a repeated call (a retry after a crash, the same
+    /// action taken again) appends nothing and returns the entry the first call stored. The platform's own actions
+    /// pass the operation id they act under, so that their entries neither repeat nor go missing.
+    /// </summary>
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, string? operationId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         entry = Normalize(entry);
@@ -71,18 +85,28 @@ public sealed class AuditLog
         await EnsureProvisionedAsync(cancellationToken);
         for (int attempt = 1; ; attempt++)
         {
+            if (operationId is not null && await FindOperationAsync(chain, operationId, cancellationToken) is { } done)
+            {
+                return done;
+            }
+
             var head = await _table.GetEntityIfExistsAsync<TableEntity>(chain, HeadRow, cancellationToken: cancellationToken);
             long sequence = head.HasValue ? (head.Value!.GetInt64("Sequence") ?? 0) + 1 : 1;
             string previous = head.HasValue ? head.Value!.GetString("Hash") ?? Genesis : Genesis;
             var record = new AuditRecord(chain, sequence, entry, previous, Hash(chain, sequence, entry, previous));
             var headRow = new TableEntity(chain, HeadRow) { ["Sequence"] = sequence, ["Hash"] = record.Hash };
-            TableTransactionAction[] actions =
+            List<TableTransactionAction> actions =
             [
                 new(TableTransactionActionType.Add, ToEntity(record)),
                 head.HasValue
                     ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, headRow, head.Value!.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, headRow),
             ];
+            if (operationId is not null)
+            {
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(chain, OperationRow(operationId)) { ["Operation"] = Text(operationId), ["Sequence"] = sequence }));
+            }
+
             try
             {
                 await _table.SubmitTransactionAsync(actions, cancellationToken);
@@ -90,7 +114,7 @@ public sealed class AuditLog
             }
             catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                // Another append took this number first: read the new head and try again.
+                // Another append took this number first, or the same operation was appended meanwhile: look again.
                 await Task.Delay(Random.Shared.Next(2, 10 * Math.Min(attempt, 10)), cancellationToken);
             }
         }
@@ -155,6 +179,12 @@ public sealed class AuditLog
         string previous = Genesis;
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
+            // Operation rows (after the head in key order) only say which entry an operation appended; the chain is the entries'.
+            if (row.RowKey.StartsWith(OperationPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             if (row.PartitionKey != current)
             {
                 if (current is not null && End(current, expected, previous, head: null) is { } unterminated)
@@ -266,6 +296,26 @@ public sealed class AuditLog
 
     private static string? Text(string? value) =>
         string.IsNullOrEmpty(value) ? null : value.Length <= MaxTextChars ? value : value[..MaxTextChars] + "…";
+
+    // Hashed, so that any operation id makes a valid row key.
+    private static string OperationRow(string operationId) =>
+        OperationPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(operationId)));
+
+    private async Task<AuditRecord?> FindOperationAsync(string chain, string operationId, CancellationToken cancellationToken)
+    {
+        var operation = await _table.GetEntityIfExistsAsync<TableEntity>(chain, OperationRow(operationId), cancellationToken: cancellationToken);
+        if (!operation.HasValue)
+        {
+            return null;
+        }
+
+        long sequence = operation.Value!.GetInt64("Sequence") ?? 0;
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(chain, SequenceRow(sequence), cancellationToken: cancellationToken);
+        return row.HasValue
+            ? FromEntity(row.Value!)
+            : throw new InvalidOperationException(
+                $"Audit entry {sequence} of chain '{chain}', appended for operation '{operationId}', is missing: it was deleted (GET /audit/verify says where).");
+    }
 
     private static string SequenceRow(long sequence) => sequence.ToString("D12", CultureInfo.InvariantCulture);
 

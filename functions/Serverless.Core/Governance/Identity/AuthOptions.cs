@@ -26,10 +26,18 @@ public sealed class AuthOptions
     public string Authority { get; set; } = string.Empty;
 
     /// <summary>
-    /// Whether endpoints that allow it (predictions) accept a caller without a bearer token, trusting the function key
-    /// the Functions host checked in front of them, so applications that call with a key keep working.
+    /// Whether endpoints that allow it (predictions) accept a caller without a bearer token that presents one of
+    /// <see cref="FunctionKeys"/>, so applications that call with a key keep working.
     /// </summary>
     public bool AllowFunctionKeyForPredictions { get; set; } = true;
+
+    /// <summary>
+    /// The function keys the app itself accepts on those endpoints, comma-separated (empty: none), sent as the Functions
+    /// host reads its keys: the <c>x-functions-key</c> header or the <c>code</c> query parameter. The app checks them
+    /// because every endpoint is anonymous at the host: a host that checked its keys would refuse token-only callers
+    /// first, and under the ASP.NET Core integration it does not tell the worker which key it accepted.
+    /// </summary>
+    public string FunctionKeys { get; set; } = string.Empty;
 
     /// <summary>How far token lifetimes may be off the app's clock.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(1);

@@ -35,6 +35,12 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             failures.Add($"Auth__Authority must be an https URL (it is '{options.Authority}').");
         }
 
+        string[] keys = FunctionKeySet.Split(options.FunctionKeys);
+        if (keys.FirstOrDefault(k => k.Length < FunctionKeySet.MinimumKeyLength) is { } shortKey)
+        {
+            failures.Add($"Auth__FunctionKeys: every key must be at least {FunctionKeySet.MinimumKeyLength} characters (one has {shortKey.Length}).");
+        }
+
         if (options.ClockSkew < TimeSpan.Zero || options.ClockSkew > TimeSpan.FromMinutes(10))
         {
             failures.Add($"Auth__ClockSkew must be between 00:00:00 and 00:10:00 (it is {options.ClockSkew}).");

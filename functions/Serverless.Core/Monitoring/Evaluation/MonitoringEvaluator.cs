@@ -194,9 +194,22 @@ public sealed partial class MonitoringEvaluator
                 .Where(o => o is { Assessed: true })
                 .TakeWhile(o => o!.Breached)
                 .Count();
-            if (run < policy.GuardrailWindows || await ProductionAsync(evaluation.Model, cancellationToken) != version.Version)
+            // A rollback this window already made (the evaluation was retried after a crash) is carried on, not skipped,
+            // so that its audit entry and its alert are written once.
+            string operation = GuardrailOperation(evaluation.WindowStart, version.Version);
+            if (run < policy.GuardrailWindows)
             {
                 continue;
+            }
+
+            bool resumed = false;
+            if (await ProductionAsync(evaluation.Model, cancellationToken) != version.Version)
+            {
+                resumed = policy.GuardrailAction != GuardrailActions.Alert && await _registry.FindOperationAsync(evaluation.Model, operation, cancellationToken) is not null;
+                if (!resumed)
+                {
+                    continue;
+                }
             }
 
             var evidence = evaluation.Alerts.Where(a => a.Version == version.Version && a.Severity == MonitoringAlert.Critical).Select(a => a.Evidence).ToList();
@@ -212,15 +225,18 @@ public sealed partial class MonitoringEvaluator
 
             try
             {
-                string operation = $"guardrail-{evaluation.WindowStart.UtcDateTime:yyyyMMddTHHmmss}-v{version.Version}";
                 var change = await _registry.RollbackAsync(
                     evaluation.Model, InferenceService.ServingAlias, GuardrailActor, why, version.Version, operation, cancellationToken);
-                _rollbacks.Add(1, new TagList { { "model", evaluation.Model }, { "version", version.Version } });
-                LogRolledBack(evaluation.Model, version.Version, change.Version, run);
+                if (!resumed)
+                {
+                    _rollbacks.Add(1, new TagList { { "model", evaluation.Model }, { "version", version.Version } });
+                    LogRolledBack(evaluation.Model, version.Version, change.Version, run);
+                }
+
                 if (_audit is not null)
                 {
                     await _audit.AppendAsync(new AuditEntry(Actor.Platform("monitoring guardrail"), AuditActions.GuardrailRollback, evaluation.Model, version.Version, InferenceService.ServingAlias, null,
-                        version.Version.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), why, change.ChangedAt, operation, AuditOutcomes.Succeeded, null), cancellationToken);
+                        version.Version.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), why, change.ChangedAt, operation, AuditOutcomes.Succeeded, null), operation, cancellationToken);
                 }
 
                 actions.Add(Action(evaluation, version.Version, AlertKinds.GuardrailRollback,
@@ -238,6 +254,10 @@ public sealed partial class MonitoringEvaluator
 
         return actions;
     }
+
+    /// <summary>The operation id the guardrail rolls <paramref name="version"/> back under for the window at <paramref name="windowStart"/>.</summary>
+    internal static string GuardrailOperation(DateTimeOffset windowStart, int version) =>
+        $"guardrail-{windowStart.UtcDateTime:yyyyMMddTHHmmss}-v{version}";
 
     private static MonitoringAlert Action(WindowEvaluation evaluation, int version, string kind, string evidence) =>
         new(WindowEvaluator.AlertId(evaluation.Model, evaluation.WindowStart, version, kind, "production"), evaluation.Model, version,

@@ -284,10 +284,11 @@ public sealed class RetrainingActivities
             new AliasMove(by, AliasMoveKinds.Promotion, $"retraining {run.InstanceId}", operation),
             cancellationToken);
         await PutReviewAsync(model, version, existing => Require(existing, version) with { Status = "promoted" }, cancellationToken);
-        if (first && _audit is not null)
+        // Under the promotion's operation id, also when the promotion was done by an attempt that died before auditing it.
+        if (_audit is not null)
         {
             await _audit.AppendAsync(new AuditEntry(Actor.Platform("retraining"), AuditActions.RetrainingPromote, model, version, ProductionAlias, run.InstanceId,
-                change.PreviousVersion?.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), $"approved by {by}", change.ChangedAt, run.InstanceId, AuditOutcomes.Succeeded, null), cancellationToken);
+                change.PreviousVersion?.ToString(CultureInfo.InvariantCulture), change.Version.ToString(CultureInfo.InvariantCulture), $"approved by {by}", change.ChangedAt, run.InstanceId, AuditOutcomes.Succeeded, null), operation, cancellationToken);
         }
 
         return change;

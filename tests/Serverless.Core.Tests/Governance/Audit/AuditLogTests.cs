@@ -183,4 +183,36 @@ public sealed class AuditLogTests
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), records.Select(r => r.Sequence).Order());
         Assert.Equal(new AuditVerification(true, 1, 12, null), await log.VerifyAsync(model, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AppendAsync_SameOperationAgain_AppendsOnceAndReturnsTheFirstEntry()
+    {
+        var (log, _) = await CreateAsync();
+        string model = NewModel();
+        await log.AppendAsync(Entry(model, reason: "before"), CancellationToken.None);
+
+        var first = await log.AppendAsync(Entry(model, AuditActions.GuardrailRollback, reason: "first attempt"), "guardrail-20261127T130000-v2", CancellationToken.None);
+        var again = await log.AppendAsync(Entry(model, AuditActions.GuardrailRollback, reason: "retried"), "guardrail-20261127T130000-v2", CancellationToken.None);
+        var other = await log.AppendAsync(Entry(model, AuditActions.GuardrailRollback, reason: "next window"), "guardrail-20261127T130500-v2", CancellationToken.None);
+        var page = await log.QueryAsync(new AuditQuery(Model: model), 50, null, CancellationToken.None);
+
+        Assert.Equal((first.Sequence, first.Hash, "first attempt"), (again.Sequence, again.Hash, again.Entry.Reason));
+        Assert.Equal(3L, other.Sequence);
+        Assert.Equal(["before", "first attempt", "next window"], page.Entries.Select(e => e.Entry.Reason));
+        Assert.Equal(new AuditVerification(true, 1, 3, null), await log.VerifyAsync(null, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameOperationConcurrently_AppendsOnce()
+    {
+        var (log, _) = await CreateAsync();
+        string model = NewModel();
+
+        var records = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+            log.AppendAsync(Entry(model, AuditActions.RetrainingPromote, reason: $"attempt {i}"), "promote-run-1", CancellationToken.None)));
+
+        Assert.Single(records.Select(r => r.Hash).Distinct());
+        Assert.Single((await log.QueryAsync(new AuditQuery(Model: model), 50, null, CancellationToken.None)).Entries);
+        Assert.True((await log.VerifyAsync(model, CancellationToken.None)).Verified);
+    }
 }

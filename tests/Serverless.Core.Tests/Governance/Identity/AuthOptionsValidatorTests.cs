@@ -66,4 +66,29 @@ public sealed class AuthOptionsValidatorTests
 
         Assert.Contains("Auth__Authority", new AuthOptionsValidator().Validate(null, options).FailureMessage, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("a-long-enough-key-0123, short")]
+    public void Validate_ShortFunctionKey_FailsNamingTheSetting(string keys)
+    {
+        var options = Valid();
+        options.FunctionKeys = keys;
+
+        var result = new AuthOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Auth__FunctionKeys", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" a-long-enough-key-0123 , another-long-enough-key ")]
+    public void Validate_NoneOrLongFunctionKeys_Succeeds(string keys)
+    {
+        var options = Valid();
+        options.FunctionKeys = keys;
+
+        Assert.True(new AuthOptionsValidator().Validate(null, options).Succeeded);
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Serverless.Core.Governance;
 using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Evaluation;
 using Serverless.Core.Monitoring.Sampling;
@@ -272,6 +273,37 @@ public sealed class MonitoringEvaluatorTests
         Assert.Equal(2, await world.Registry.GetAliasTargetAsync(model, InferenceService.ServingAlias, CancellationToken.None));
         var held = Assert.Single(await world.Store.RecentAlertsAsync(model, 50, [AlertKinds.GuardrailHeld], CancellationToken.None));
         Assert.Contains("guardrail action is \"alert\"", held.Evidence, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task EvaluateDueAsync_RetriedAfterACrashBetweenRollbackAndCompletion_AuditsTheRollbackOnce(bool auditedBeforeTheCrash)
+    {
+        var world = await CreateAsync();
+        string model = await TwoVersionsAsync(world, "crash");
+        await world.Specs.PutAsync(model, DemoLikeSpec(new MonitoringSpec(Guardrail: new GuardrailSpec(GuardrailActions.Rollback, 1))), "test", CancellationToken.None);
+        await world.StoreWindowAsync(MonitoringScenario.Samples(model, 2, 200, seed: 40, WindowAt(0), scoreMean: 0.7));
+        world.Clock.SetUtcNow(WindowAt(2));
+
+        // An earlier evaluation of the window rolled back (and perhaps audited), then died before completing the window.
+        string operation = MonitoringEvaluator.GuardrailOperation(WindowAt(0), 2);
+        var change = await world.Registry.RollbackAsync(model, InferenceService.ServingAlias, MonitoringEvaluator.GuardrailActor, "the attempt that died", 2, operation, CancellationToken.None);
+        if (auditedBeforeTheCrash)
+        {
+            await world.Audit.AppendAsync(new AuditEntry(Actor.Platform("monitoring guardrail"), AuditActions.GuardrailRollback, model, 2, InferenceService.ServingAlias, null,
+                "2", "1", "the attempt that died", change.ChangedAt, operation, AuditOutcomes.Succeeded, null), operation, CancellationToken.None);
+        }
+
+        var run = await world.NewEvaluator().EvaluateDueAsync(CancellationToken.None);
+
+        Assert.Equal(1, run.Rollbacks);
+        Assert.Equal(1, await world.Registry.GetAliasTargetAsync(model, InferenceService.ServingAlias, CancellationToken.None));
+        Assert.Single((await world.Registry.GetModelAsync(model, CancellationToken.None)).AliasHistory, m => m.Kind == AliasMoveKinds.Rollback);
+        Assert.Single(await world.Store.RecentAlertsAsync(model, 50, [AlertKinds.GuardrailRollback], CancellationToken.None));
+        var audited = Assert.Single((await world.Audit.QueryAsync(new AuditQuery(Model: model, Action: AuditActions.GuardrailRollback), 50, null, CancellationToken.None)).Entries);
+        Assert.Equal(("2", "1", operation), (audited.Entry.Before, audited.Entry.After, audited.Entry.RequestId));
+        Assert.True((await world.Audit.VerifyAsync(model, CancellationToken.None)).Verified);
     }
 
     private static ModelSpec DemoLikeSpec(MonitoringSpec monitoring) => new(
