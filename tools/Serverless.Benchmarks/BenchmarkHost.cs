@@ -23,6 +23,7 @@ internal sealed class BenchmarkHost(string storage, string runtimeDll, string ap
         settings["Auth__SigningKey"] = SigningKey;
         settings["Auth__Issuer"] = Issuer;
         settings["Auth__Audience"] = Issuer;
+        settings["Auth__FunctionKeys"] = FunctionKey;
         var host = await HostProcess.StartAsync(new HostProcessOptions
         {
             HostAssembly = runtimeDll,
@@ -35,6 +36,9 @@ internal sealed class BenchmarkHost(string storage, string runtimeDll, string ap
             "Bearer", DevelopmentTokens.Mint(SigningKey, Issuer, Issuer, "benchmark", "benchmark", PlatformRoles.All, TimeSpan.FromHours(12)));
         return host;
     }
+
+    /// <summary>The function key the hosts accept: wrk sends it with every request (<see cref="Wrk"/>), as applications do.</summary>
+    public const string FunctionKey = "benchmark-function-key-0123456789";
 
     private const string Issuer = "https://serverless.local/benchmark";
 

@@ -63,7 +63,7 @@ internal static class ExplainBenchmark
             targets.Add(($"{kind}: /explain", new Uri(runtime.BaseAddress, $"models/{name}/explain"), row));
         }
 
-        using var client = new HttpClient();
+        using var client = new HttpClient { DefaultRequestHeaders = { { "x-functions-key", BenchmarkHost.FunctionKey } } };
         foreach (var target in targets)
         {
             // The first call loads the model and builds the explainer; warm both before measuring.

@@ -42,13 +42,17 @@ internal static partial class Wrk
         }
     }
 
-    /// <summary>A plain GET.</summary>
-    public static string GetScript() => "wrk.method = \"GET\"";
+    /// <summary>A plain GET (with the hosts' function key, which endpoints that need none ignore).</summary>
+    public static string GetScript() => $$"""
+        wrk.method = "GET"
+        wrk.headers["x-functions-key"] = "{{BenchmarkHost.FunctionKey}}"
+        """;
 
-    /// <summary>A script that posts <paramref name="body"/> as JSON on every request.</summary>
+    /// <summary>A script that posts <paramref name="body"/> as JSON on every request, with the hosts' function key.</summary>
     public static string PostScript(string body) => $$"""
         wrk.method = "POST"
         wrk.headers["Content-Type"] = "application/json"
+        wrk.headers["x-functions-key"] = "{{BenchmarkHost.FunctionKey}}"
         wrk.body = [==[{{body}}]==]
         """;
 
