@@ -339,4 +339,57 @@ public sealed class RetrainingCommandsTests
         Assert.Contains("approval  rejected (3.2 s): rejected by bob: not now", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Rejected: rejected by bob: not now", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RetrainingsShow_WaitingWithReview_PrintsMetricsFairnessImportanceAndTheDecisionCommands()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.StatusWaitingWithReview);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "loan-approval", Id);
+
+        Assert.Equal(0, result.ExitCode);
+        string output = result.Stdout;
+        Assert.Matches(@"auc\s*│\s*0\.9781\s*│\s*0\.9781", output);
+        Assert.Matches(@"gender\s*│\s*0\.8569\s*│\s*0\.009\s*│\s*female / male", output);
+        Assert.Matches(@"gender\s*│\s*female\s*│\s*490\s*│\s*0\.4755", output);
+        Assert.Contains("Feature importance (every input)", output, StringComparison.Ordinal);
+        Assert.Contains("mean absolute attribution over 200 background rows, log-odds (tree-shap)", output, StringComparison.Ordinal);
+        Assert.Matches(@"late_payments\s*│\s*1\.414\s*│", output);
+        Assert.Matches(@"employment\s*│\s*0\.001235\s*│", output);
+        int importance = output.IndexOf("Feature importance", StringComparison.Ordinal);
+        string table = output[importance..];
+        Assert.True(table.IndexOf("late_payments", StringComparison.Ordinal) < table.IndexOf("income", StringComparison.Ordinal), "largest first, as the platform sends them");
+        int approve = output.IndexOf($"mlops approve loan-approval {Id} --reason", StringComparison.Ordinal);
+        Assert.True(importance >= 0 && approve > importance, "the decision commands come after the review");
+    }
+
+    [Fact]
+    public async Task RetrainingsFollow_WaitingWithReview_PrintsTheReviewBeforeTheDecisionCommandsAndExits4()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.StatusWaitingWithReview);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", Id);
+
+        Assert.Equal(4, result.ExitCode);
+        string output = result.Stdout;
+        int fairness = output.IndexOf("Fairness", StringComparison.Ordinal);
+        int importance = output.IndexOf("Feature importance (every input)", StringComparison.Ordinal);
+        int approve = output.IndexOf($"mlops approve loan-approval {Id} --reason", StringComparison.Ordinal);
+        Assert.True(fairness >= 0 && importance > fairness && approve > importance, output);
+    }
+
+    [Fact]
+    public async Task RetrainingsShow_NoReviewYet_PrintsNoReviewSections()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.Status("Running", "train", null, null, ("snapshot", "succeeded"), ("train", "")));
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "loan-approval", Id);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Feature importance", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("mlops approve", result.Stdout, StringComparison.Ordinal);
+    }
 }

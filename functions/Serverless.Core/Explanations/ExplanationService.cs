@@ -78,27 +78,23 @@ public sealed class ExplanationService : IDisposable
     public async Task<ReadOnlyMemory<byte>> ImportanceAsync(ModelVersionInfo info, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(info);
-        using var lease = await _cache.AcquireAsync(info, cancellationToken);
-        var explainer = await GetExplainerAsync(info, lease.Model, cancellationToken);
-
-        // Kernel SHAP costs a model run per coalition and background row, so it averages over fewer rows.
-        var (importance, rows) = explainer.Importance(explainer.Method == "kernel-shap" ? ImportanceKernelRows : _options.BackgroundRows);
+        var importance = await ComputeImportanceAsync(info, cancellationToken);
         var buffer = new BoundedBufferWriter(_serving.MaxResponseBytes, 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("model_name", info.Name);
             writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
-            writer.WriteString("method", explainer.Method);
-            writer.WriteString("space", explainer.Space);
-            writer.WriteString("measure", string.Create(CultureInfo.InvariantCulture, $"mean absolute attribution over {rows} background rows"));
-            writer.WriteString("baseline_description", explainer.BaselineDescription);
+            writer.WriteString("method", importance.Method);
+            writer.WriteString("space", importance.Space);
+            writer.WriteString("measure", importance.Measure);
+            writer.WriteString("baseline_description", importance.BaselineDescription);
             writer.WriteStartArray("importance");
-            foreach (var (feature, value) in importance.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var feature in importance.Features)
             {
                 writer.WriteStartObject();
-                writer.WriteString("feature", feature);
-                writer.WriteNumber("importance", value);
+                writer.WriteString("feature", feature.Feature);
+                writer.WriteNumber("importance", feature.Importance);
                 writer.WriteEndObject();
             }
 
@@ -107,6 +103,28 @@ public sealed class ExplanationService : IDisposable
         }
 
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>
+    /// A version's global feature importance (every input, largest first): deterministic for a version, since the
+    /// background is drawn from its training baseline with a fixed seed.
+    /// </summary>
+    /// <exception cref="ExplanationUnavailableException">The version cannot be explained; the message says why.</exception>
+    public async Task<GlobalImportance> ComputeImportanceAsync(ModelVersionInfo info, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        using var lease = await _cache.AcquireAsync(info, cancellationToken);
+        var explainer = await GetExplainerAsync(info, lease.Model, cancellationToken);
+
+        // Kernel SHAP costs a model run per coalition and background row, so it averages over fewer rows.
+        var (importance, rows) = explainer.Importance(explainer.Method == "kernel-shap" ? ImportanceKernelRows : _options.BackgroundRows);
+        return new GlobalImportance(
+            explainer.Method,
+            explainer.Space,
+            string.Create(CultureInfo.InvariantCulture, $"mean absolute attribution over {rows} background rows"),
+            explainer.BaselineDescription,
+            importance.Count,
+            [.. importance.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new FeatureImportance(kv.Key, kv.Value))]);
     }
 
     /// <inheritdoc/>

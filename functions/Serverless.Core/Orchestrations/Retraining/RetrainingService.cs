@@ -95,19 +95,24 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
         });
         string? reason = progress?.Reason ?? run.OutcomeReason ?? instance?.FailureDetails?.ErrorMessage;
         bool ended = instance is { IsCompleted: true };
+        int? candidate = progress?.CandidateVersion ?? run.CandidateVersion;
+
+        // The review is this run's only while a later run has not judged the same (external) version again.
+        var review = candidate is int version ? await runs.GetReviewAsync(model, version, cancellationToken) : null;
         return new RetrainingStatus(
             instanceId,
             model,
             runtime,
             ended ? null : progress?.CurrentStep,
             progress?.Steps ?? [],
-            progress?.CandidateVersion ?? run.CandidateVersion,
+            candidate,
             outcome,
             outcome is null ? null : reason,
             run.Trigger,
             run.StartedBy,
             run.StartedAt,
-            instance?.LastUpdatedAt);
+            instance?.LastUpdatedAt,
+            review?.InstanceId == instanceId ? review : null);
     }
 
     /// <summary>The model's <paramref name="top"/> newest retrainings, newest first, with each one's runtime status.</summary>
