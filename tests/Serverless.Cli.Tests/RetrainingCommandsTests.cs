@@ -392,4 +392,19 @@ public sealed class RetrainingCommandsTests
         Assert.DoesNotContain("Feature importance", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("mlops approve", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RetrainingsList_OneWaitsForApproval_ShowsItsStepAndHowToReviewIt()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", "/models/loan-approval/retrainings", 200, $$"""
+            {"retrainings":[{"instanceId":"{{Id}}","model":"loan-approval","trigger":"http","startedBy":"alice","startedAt":"2026-11-27T10:42:18.8411689+00:00","specVersion":2,"reason":null,"outcome":null,"candidateVersion":3,"outcomeReason":null,"completedAt":null,"runtimeStatus":"Running","startedBySubject":"alice","currentStep":"approval"}]}
+            """);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "list", "loan-approval");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"Running \(approval\)\s*│\s*3\s*│", result.Stdout);
+        Assert.Contains($"{Id} waits for approval of version 3: review it with mlops retrainings show loan-approval {Id}", result.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -77,7 +77,10 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
 
         // What the approver reads before deciding: metrics, gates, fairness per protected group and global importance.
         using var reviewer = fixture.Runtime.CreateClient(TestTokens.For(Bob, [PlatformRoles.Approver], name: "Bob"));
+        var (listed, list) = await reviewer.SendJsonAsync(HttpMethod.Get, $"/models/{model}/retrainings");
         var (read, waiting) = await reviewer.SendJsonAsync(HttpMethod.Get, $"/models/{model}/retrainings/{id}");
+        Assert.Equal(HttpStatusCode.OK, listed);
+        Assert.Equal("approval", Assert.Single(list.GetProperty("retrainings").EnumerateArray()).GetProperty("currentStep").GetString());
         Assert.Equal(HttpStatusCode.OK, read);
         var review = waiting.GetProperty("review");
         Assert.Equal(id, review.GetProperty("instanceId").GetString());

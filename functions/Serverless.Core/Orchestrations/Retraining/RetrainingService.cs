@@ -125,10 +125,22 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
         foreach (var run in list)
         {
             var instance = await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: false, cancellationToken);
+
+            // The step (and so a wait for a reviewer) is in the custom status, which comes only with inputs and
+            // outputs: read again for the running one (a model runs one retraining at a time).
+            RetrainingProgress? progress = null;
+            if (instance is { IsCompleted: false, RuntimeStatus: OrchestrationRuntimeStatus.Running })
+            {
+                var running = await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: true, cancellationToken);
+                progress = running?.SerializedCustomStatus is { Length: > 0 } ? running.ReadCustomStatusAs<RetrainingProgress>() : null;
+            }
+
             withStatus.Add(run with
             {
                 RuntimeStatus = instance?.RuntimeStatus.ToString() ?? "Pending",
                 Outcome = run.Outcome ?? (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated ? RetrainingOutcomes.Terminated : null),
+                CurrentStep = progress?.CurrentStep,
+                CandidateVersion = run.CandidateVersion ?? progress?.CandidateVersion,
             });
         }
 
