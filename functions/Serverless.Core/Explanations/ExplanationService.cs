@@ -146,9 +146,35 @@ public sealed class ExplanationService : IDisposable
     internal async Task<(ModelExplainer Explainer, IReadOnlyList<RowExplanation> Rows)> ExplainAsync(
         ModelVersionInfo info, LoadedModel model, IReadOnlyList<JsonElement> rows, CancellationToken cancellationToken)
     {
+        if (rows.Count > _options.MaxRows)
+        {
+            throw new InvalidInferenceRequestException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The request asks to explain {rows.Count} rows; one request explains at most {_options.MaxRows} (Explanations__MaxRows): split the rows into requests of at most {_options.MaxRows} each."));
+        }
+
         var features = Read(model, rows);
         var explainer = await GetExplainerAsync(info, model, cancellationToken);
-        return (explainer, explainer.Explain(features));
+        return (explainer, Explain(explainer, features, cancellationToken));
+    }
+
+    /// <summary>Explains <paramref name="rows"/> within <see cref="ExplanationOptions.MaxRunTime"/>.</summary>
+    /// <exception cref="RequestLimitExceededException">It took longer; the message says what to send instead.</exception>
+    private IReadOnlyList<RowExplanation> Explain(ModelExplainer explainer, FeatureRows rows, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(_options.MaxRunTime);
+        try
+        {
+            return explainer.Explain(rows, budget.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            string fewer = explainer.Method == "kernel-shap" ? " (this model is explained by Kernel SHAP, whose cost per row grows with Explanations__KernelSamples and Explanations__KernelBackgroundRows)" : "";
+            throw new RequestLimitExceededException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Explaining {rows.Count} rows took longer than the {_options.MaxRunTime.TotalSeconds:0.###} s one request may take (Explanations__MaxRunTime) and was stopped{fewer}: explain fewer rows per request."));
+        }
     }
 
     /// <summary>Writes <c>"explanations": [...]</c>, one per row, each carrying its prediction id.</summary>
@@ -166,17 +192,39 @@ public sealed class ExplanationService : IDisposable
             writer.WriteString("space_description", explainer.SpaceDescription);
             writer.WriteString("method", explainer.Method);
             writer.WriteString("baseline_description", explainer.BaselineDescription);
-            writer.WriteStartObject("attributions");
-            foreach (var (feature, value) in row.Attributions)
+            WriteAttributions(writer, row.Attributions);
+            if (row.Classes is { } classes)
             {
-                writer.WriteNumber(feature, value);
+                // Multiclass: the attributions above are the predicted class's; here every class's, in the same space.
+                writer.WriteString("class", row.Class);
+                writer.WriteStartObject("classes");
+                foreach (var c in classes)
+                {
+                    writer.WriteStartObject(c.Class);
+                    writer.WriteNumber("output", c.Output);
+                    writer.WriteNumber("baseline", c.Baseline);
+                    WriteAttributions(writer, c.Attributions);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
             }
 
-            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteAttributions(Utf8JsonWriter writer, IReadOnlyDictionary<string, double> attributions)
+    {
+        writer.WriteStartObject("attributions");
+        foreach (var (feature, value) in attributions)
+        {
+            writer.WriteNumber(feature, value);
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>The explainer of <paramref name="info"/>, built on first use.</summary>

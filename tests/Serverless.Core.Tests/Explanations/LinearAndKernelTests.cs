@@ -107,6 +107,22 @@ public sealed class LinearAndKernelTests
         Assert.All(explained.Attributions.Values, v => Assert.True(double.IsFinite(v)));
     }
 
+    [Fact]
+    public void Explain_CancelledKernelShap_StopsWithOperationCanceledInsteadOfRunningOn()
+    {
+        byte[] onnx = Model(
+            [Node("Mul", ["a", "b"], ["ab"]), Node("Add", ["ab", "c"], ["value"])],
+            Abc.Select(n => Tensor(n, Float, -1, 1)),
+            [Tensor("value", Float, -1, 1)]);
+        using var model = Load(onnx);
+        using var explainer = Explainer(onnx, model, Rows(model, Enumerable.Range(0, 8).Select(i => (object)new { a = (float)i, b = 1f, c = 2f })));
+        using var stopped = new CancellationTokenSource();
+        stopped.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => explainer.Explain(Rows(model, [new { a = 1f, b = 2f, c = 3f }]), stopped.Token));
+        Assert.Single(explainer.Explain(Rows(model, [new { a = 1f, b = 2f, c = 3f }]), CancellationToken.None));
+    }
+
     private static byte[] Logistic() => Model(
         [
             Node("OneHotEncoder", ["kind"], ["kind_onehot"], "ai.onnx.ml", Strings("cats_strings", Categories), Int("zeros", 1)),

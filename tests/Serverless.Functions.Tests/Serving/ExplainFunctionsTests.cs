@@ -65,6 +65,19 @@ public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture f
             Assert.Equal(Math.Log(probabilities[r] / (1 - probabilities[r])), withPredictions[r].GetProperty("output").GetDouble(), 3);
             Assert.Equal(withPredictions[r].GetProperty("output").GetDouble(), trained.GetProperty("explanations")[r].GetProperty("output").GetDouble(), 9);
         }
+
+        // One row more than Explanations__MaxRows (100 by default): 400 saying the limit and how to split; predictions
+        // without explanations take the same rows.
+        var row = JsonNode.Parse(DemoSetup.ExamplePredictBody)!["rows"]![0]!;
+        string tooMany = new JsonObject { ["rows"] = new JsonArray([.. Enumerable.Range(0, 101).Select(_ => row.DeepClone())]) }.ToJsonString();
+        var (overStatus, over) = await Client.PostJsonAsync($"/models/{model}/explain", tooMany);
+        var (overPredictStatus, overPredict) = await Client.PostJsonAsync($"/models/{model}/predict?explain=true", tooMany);
+        var (plainStatus, _) = await Client.PostJsonAsync($"/models/{model}/predict", tooMany);
+        Assert.Equal(HttpStatusCode.BadRequest, overStatus);
+        Assert.Contains("explain 101 rows; one request explains at most 100 (Explanations__MaxRows): split", over.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, overPredictStatus);
+        Assert.Equal(over.GetProperty("error").GetString(), overPredict.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
     }
 
     [Fact]
