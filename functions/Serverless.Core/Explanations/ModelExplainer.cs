@@ -12,7 +12,8 @@ namespace Serverless.Core.Explanations;
 /// model (coefficient × deviation from the background mean) found in the graph, else by Kernel SHAP on the model's
 /// probability or value. Exact attributions are computed per column of the ensemble's or linear model's input (read by
 /// running the graph with that tensor as an extra output) and summed per model input; a Platt calibration after the
-/// score makes their space log-odds.
+/// score makes their space log-odds. A classifier of three or more classes is explained per class: a
+/// TreeEnsembleClassifier by TreeSHAP on each class's raw score, any other by Kernel SHAP on each class's probability.
 /// </summary>
 internal sealed class ModelExplainer : IDisposable
 {
