@@ -9,6 +9,8 @@ namespace Serverless.Functions.Tests.Serving;
 /// <summary>Explanations over the local runtime, on models the retraining line trained and the demo model registered by hand.</summary>
 public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture fixture) : IClassFixture<PredictRecordsTests.DemoModelFixture>
 {
+    private static readonly string[] NumericFeatures = ["income", "debt_ratio", "years_employed", "late_payments"];
+
     private HttpClient Client => fixture.Runtime.Client;
 
     [Fact]
@@ -90,7 +92,7 @@ public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture f
         var spec = JsonNode.Parse(DemoSpec.Json)!.AsObject();
         spec["task"] = "multiclass";
         spec["data"]!["dataset"] = dataset;
-        spec["data"]!["features"] = new JsonArray([.. new[] { "income", "debt_ratio", "years_employed", "late_payments" }.Select(f => (JsonNode)new JsonObject { ["name"] = f, ["type"] = "numeric" })]);
+        spec["data"]!["features"] = new JsonArray([.. NumericFeatures.Select(f => (JsonNode)new JsonObject { ["name"] = f, ["type"] = "numeric" })]);
         spec["data"]!["label"] = new JsonObject { ["name"] = "employment" };
         spec.Remove("gates");
         await Client.PutSpecAsync(model, spec.ToJsonString());
