@@ -155,15 +155,16 @@ public sealed class ExplanationService : IDisposable
 
         var features = Read(model, rows);
         var explainer = await GetExplainerAsync(info, model, cancellationToken);
-        return (explainer, Explain(explainer, features, cancellationToken));
+        return (explainer, ExplainWithin(explainer, features, _options.MaxRunTime, cancellationToken));
     }
 
-    /// <summary>Explains <paramref name="rows"/> within <see cref="ExplanationOptions.MaxRunTime"/>.</summary>
+    /// <summary>Explains <paramref name="rows"/> within <paramref name="limit"/> (<see cref="ExplanationOptions.MaxRunTime"/>).</summary>
     /// <exception cref="RequestLimitExceededException">It took longer; the message says what to send instead.</exception>
-    private IReadOnlyList<RowExplanation> Explain(ModelExplainer explainer, FeatureRows rows, CancellationToken cancellationToken)
+    /// <exception cref="OperationCanceledException">The caller went away.</exception>
+    internal static IReadOnlyList<RowExplanation> ExplainWithin(ModelExplainer explainer, FeatureRows rows, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(_options.MaxRunTime);
+        budget.CancelAfter(limit);
         try
         {
             return explainer.Explain(rows, budget.Token);
@@ -173,7 +174,7 @@ public sealed class ExplanationService : IDisposable
             string fewer = explainer.Method == "kernel-shap" ? " (this model is explained by Kernel SHAP, whose cost per row grows with Explanations__KernelSamples and Explanations__KernelBackgroundRows)" : "";
             throw new RequestLimitExceededException(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Explaining {rows.Count} rows took longer than the {_options.MaxRunTime.TotalSeconds:0.###} s one request may take (Explanations__MaxRunTime) and was stopped{fewer}: explain fewer rows per request."));
+                $"Explaining {rows.Count} rows took longer than the {limit.TotalSeconds:0.###} s one request may take (Explanations__MaxRunTime) and was stopped{fewer}: explain fewer rows per request."));
         }
     }
 
