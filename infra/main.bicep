@@ -241,6 +241,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Explanations__BackgroundRows: '200'
       Explanations__KernelBackgroundRows: '32'
       Explanations__KernelSamples: '512'
+      Explanations__MaxRows: '100'
+      Explanations__MaxRunTime: '00:00:30'
       OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint
       Retraining__Queue: 'retrain-requests'
       Retraining__ScheduleCheck: '0 * * * * *'

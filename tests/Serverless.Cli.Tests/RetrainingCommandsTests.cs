@@ -339,4 +339,72 @@ public sealed class RetrainingCommandsTests
         Assert.Contains("approval  rejected (3.2 s): rejected by bob: not now", result.Stdout, StringComparison.Ordinal);
         Assert.Contains("Rejected: rejected by bob: not now", result.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RetrainingsShow_WaitingWithReview_PrintsMetricsFairnessImportanceAndTheDecisionCommands()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.StatusWaitingWithReview);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "loan-approval", Id);
+
+        Assert.Equal(0, result.ExitCode);
+        string output = result.Stdout;
+        Assert.Matches(@"auc\s*│\s*0\.9781\s*│\s*0\.9781", output);
+        Assert.Matches(@"gender\s*│\s*0\.8569\s*│\s*0\.009\s*│\s*female / male", output);
+        Assert.Matches(@"gender\s*│\s*female\s*│\s*490\s*│\s*0\.4755", output);
+        Assert.Contains("Feature importance (every input)", output, StringComparison.Ordinal);
+        Assert.Contains("mean absolute attribution over 200 background rows, log-odds (tree-shap)", output, StringComparison.Ordinal);
+        Assert.Matches(@"late_payments\s*│\s*1\.414\s*│", output);
+        Assert.Matches(@"employment\s*│\s*0\.001235\s*│", output);
+        int importance = output.IndexOf("Feature importance", StringComparison.Ordinal);
+        string table = output[importance..];
+        Assert.True(table.IndexOf("late_payments", StringComparison.Ordinal) < table.IndexOf("income", StringComparison.Ordinal), "largest first, as the platform sends them");
+        int approve = output.IndexOf($"mlops approve loan-approval {Id} --reason", StringComparison.Ordinal);
+        Assert.True(importance >= 0 && approve > importance, "the decision commands come after the review");
+    }
+
+    [Fact]
+    public async Task RetrainingsFollow_WaitingWithReview_PrintsTheReviewBeforeTheDecisionCommandsAndExits4()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.StatusWaitingWithReview);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "follow", "loan-approval", Id);
+
+        Assert.Equal(4, result.ExitCode);
+        string output = result.Stdout;
+        int fairness = output.IndexOf("Fairness", StringComparison.Ordinal);
+        int importance = output.IndexOf("Feature importance (every input)", StringComparison.Ordinal);
+        int approve = output.IndexOf($"mlops approve loan-approval {Id} --reason", StringComparison.Ordinal);
+        Assert.True(fairness >= 0 && importance > fairness && approve > importance, output);
+    }
+
+    [Fact]
+    public async Task RetrainingsShow_NoReviewYet_PrintsNoReviewSections()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", StatusPath, 200, Canned.Status("Running", "train", null, null, ("snapshot", "succeeded"), ("train", "")));
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "show", "loan-approval", Id);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.DoesNotContain("Feature importance", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("mlops approve", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RetrainingsList_OneWaitsForApproval_ShowsItsStepAndHowToReviewIt()
+    {
+        await using var platform = await FakePlatform.StartAsync();
+        platform.On("GET", "/models/loan-approval/retrainings", 200, $$"""
+            {"retrainings":[{"instanceId":"{{Id}}","model":"loan-approval","trigger":"http","startedBy":"alice","startedAt":"2026-11-27T10:42:18.8411689+00:00","specVersion":2,"reason":null,"outcome":null,"candidateVersion":3,"outcomeReason":null,"completedAt":null,"runtimeStatus":"Running","startedBySubject":"alice","currentStep":"approval"}]}
+            """);
+
+        CliResult result = await Cli.RunAsync(platform, "retrainings", "list", "loan-approval");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"Running \(approval\)\s*│\s*3\s*│", result.Stdout);
+        Assert.Contains($"{Id} waits for approval of version 3: review it with mlops retrainings show loan-approval {Id}", result.Stdout, StringComparison.Ordinal);
+    }
 }

@@ -3,7 +3,8 @@ using Onnx;
 namespace Serverless.Core.Explanations;
 
 /// <summary>
-/// What of a model's ONNX graph an exact method can explain: the one tree ensemble (<c>TreeEnsembleRegressor</c>) or
+/// What of a model's ONNX graph an exact method can explain: the one tree ensemble (<c>TreeEnsembleRegressor</c>, or a
+/// <c>TreeEnsembleClassifier</c> of three or more classes, explained per class) or
 /// linear model (<c>LinearRegressor</c>) every output depends on, which input each column of its input comes from
 /// (through per-column steps such as Imputer, Cast, Scaler and one-hot encoding of one input, and FeatureVectorizer or
 /// Concat joining them), and the Platt calibration (Mul, Add, Sigmoid) ML.NET puts after a binary classifier's score,
@@ -58,11 +59,11 @@ internal sealed class ExplainableGraph
     {
         ArgumentNullException.ThrowIfNull(model);
         var graph = model.Graph;
-        var candidates = graph.Node.Where(n => n.OpType is "TreeEnsembleRegressor" or "LinearRegressor").ToList();
+        var candidates = graph.Node.Where(n => n.OpType is "TreeEnsembleRegressor" or "TreeEnsembleClassifier" or "LinearRegressor").ToList();
         if (candidates.Count != 1)
         {
             problem = candidates.Count == 0
-                ? "the graph has no TreeEnsembleRegressor or LinearRegressor"
+                ? "the graph has no TreeEnsembleRegressor, TreeEnsembleClassifier or LinearRegressor"
                 : "the graph has more than one tree ensemble or linear model";
             return null;
         }
@@ -124,7 +125,8 @@ internal sealed class ExplainableGraph
         }
 
         problem = null;
-        return new ExplainableGraph(node, node.OpType == "LinearRegressor" ? LinearKind : TreeKind, columns.Columns, FindCalibration(graph, node.Output[0]));
+        return new ExplainableGraph(
+            node, node.OpType == "LinearRegressor" ? LinearKind : TreeKind, columns.Columns, node.OpType == "TreeEnsembleClassifier" ? null : FindCalibration(graph, node.Output[0]));
     }
 
     /// <summary>Reads a one-target, untransformed LinearRegressor's coefficients and intercept.</summary>

@@ -20,4 +20,14 @@ public sealed class ExplanationOptions
     /// exactly; otherwise this many are sampled (with a fixed seed) and the attributions fitted to them.
     /// </summary>
     public int KernelSamples { get; set; } = 512;
+
+    /// <summary>Most rows one explanation request (or <c>/predict?explain=true</c>) may ask to explain.</summary>
+    public int MaxRows { get; set; } = 100;
+
+    /// <summary>
+    /// Longest one request's explanations may take; a request that runs longer is stopped and answered with a limit
+    /// error (Kernel SHAP costs a model run per coalition and background row, so many rows of a large model could
+    /// otherwise hold a worker for minutes).
+    /// </summary>
+    public TimeSpan MaxRunTime { get; set; } = TimeSpan.FromSeconds(30);
 }

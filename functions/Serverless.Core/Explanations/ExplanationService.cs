@@ -78,27 +78,23 @@ public sealed class ExplanationService : IDisposable
     public async Task<ReadOnlyMemory<byte>> ImportanceAsync(ModelVersionInfo info, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(info);
-        using var lease = await _cache.AcquireAsync(info, cancellationToken);
-        var explainer = await GetExplainerAsync(info, lease.Model, cancellationToken);
-
-        // Kernel SHAP costs a model run per coalition and background row, so it averages over fewer rows.
-        var (importance, rows) = explainer.Importance(explainer.Method == "kernel-shap" ? ImportanceKernelRows : _options.BackgroundRows);
+        var importance = await ComputeImportanceAsync(info, cancellationToken);
         var buffer = new BoundedBufferWriter(_serving.MaxResponseBytes, 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteString("model_name", info.Name);
             writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
-            writer.WriteString("method", explainer.Method);
-            writer.WriteString("space", explainer.Space);
-            writer.WriteString("measure", string.Create(CultureInfo.InvariantCulture, $"mean absolute attribution over {rows} background rows"));
-            writer.WriteString("baseline_description", explainer.BaselineDescription);
+            writer.WriteString("method", importance.Method);
+            writer.WriteString("space", importance.Space);
+            writer.WriteString("measure", importance.Measure);
+            writer.WriteString("baseline_description", importance.BaselineDescription);
             writer.WriteStartArray("importance");
-            foreach (var (feature, value) in importance.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal))
+            foreach (var feature in importance.Features)
             {
                 writer.WriteStartObject();
-                writer.WriteString("feature", feature);
-                writer.WriteNumber("importance", value);
+                writer.WriteString("feature", feature.Feature);
+                writer.WriteNumber("importance", feature.Importance);
                 writer.WriteEndObject();
             }
 
@@ -107,6 +103,28 @@ public sealed class ExplanationService : IDisposable
         }
 
         return buffer.WrittenMemory;
+    }
+
+    /// <summary>
+    /// A version's global feature importance (every input, largest first): deterministic for a version, since the
+    /// background is drawn from its training baseline with a fixed seed.
+    /// </summary>
+    /// <exception cref="ExplanationUnavailableException">The version cannot be explained; the message says why.</exception>
+    public async Task<GlobalImportance> ComputeImportanceAsync(ModelVersionInfo info, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        using var lease = await _cache.AcquireAsync(info, cancellationToken);
+        var explainer = await GetExplainerAsync(info, lease.Model, cancellationToken);
+
+        // Kernel SHAP costs a model run per coalition and background row, so it averages over fewer rows.
+        var (importance, rows) = explainer.Importance(explainer.Method == "kernel-shap" ? ImportanceKernelRows : _options.BackgroundRows);
+        return new GlobalImportance(
+            explainer.Method,
+            explainer.Space,
+            string.Create(CultureInfo.InvariantCulture, $"mean absolute attribution over {rows} background rows"),
+            explainer.BaselineDescription,
+            importance.Count,
+            [.. importance.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new FeatureImportance(kv.Key, kv.Value))]);
     }
 
     /// <inheritdoc/>
@@ -128,9 +146,36 @@ public sealed class ExplanationService : IDisposable
     internal async Task<(ModelExplainer Explainer, IReadOnlyList<RowExplanation> Rows)> ExplainAsync(
         ModelVersionInfo info, LoadedModel model, IReadOnlyList<JsonElement> rows, CancellationToken cancellationToken)
     {
+        if (rows.Count > _options.MaxRows)
+        {
+            throw new InvalidInferenceRequestException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"The request asks to explain {rows.Count} rows; one request explains at most {_options.MaxRows} (Explanations__MaxRows): split the rows into requests of at most {_options.MaxRows} each."));
+        }
+
         var features = Read(model, rows);
         var explainer = await GetExplainerAsync(info, model, cancellationToken);
-        return (explainer, explainer.Explain(features));
+        return (explainer, ExplainWithin(explainer, features, _options.MaxRunTime, cancellationToken));
+    }
+
+    /// <summary>Explains <paramref name="rows"/> within <paramref name="limit"/> (<see cref="ExplanationOptions.MaxRunTime"/>).</summary>
+    /// <exception cref="RequestLimitExceededException">It took longer; the message says what to send instead.</exception>
+    /// <exception cref="OperationCanceledException">The caller went away.</exception>
+    internal static IReadOnlyList<RowExplanation> ExplainWithin(ModelExplainer explainer, FeatureRows rows, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(limit);
+        try
+        {
+            return explainer.Explain(rows, budget.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            string fewer = explainer.Method == "kernel-shap" ? " (this model is explained by Kernel SHAP, whose cost per row grows with Explanations__KernelSamples and Explanations__KernelBackgroundRows)" : "";
+            throw new RequestLimitExceededException(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Explaining {rows.Count} rows took longer than the {limit.TotalSeconds:0.###} s one request may take (Explanations__MaxRunTime) and was stopped{fewer}: explain fewer rows per request."));
+        }
     }
 
     /// <summary>Writes <c>"explanations": [...]</c>, one per row, each carrying its prediction id.</summary>
@@ -148,17 +193,39 @@ public sealed class ExplanationService : IDisposable
             writer.WriteString("space_description", explainer.SpaceDescription);
             writer.WriteString("method", explainer.Method);
             writer.WriteString("baseline_description", explainer.BaselineDescription);
-            writer.WriteStartObject("attributions");
-            foreach (var (feature, value) in row.Attributions)
+            WriteAttributions(writer, row.Attributions);
+            if (row.Classes is { } classes)
             {
-                writer.WriteNumber(feature, value);
+                // Multiclass: the attributions above are the predicted class's; here every class's, in the same space.
+                writer.WriteString("class", row.Class);
+                writer.WriteStartObject("classes");
+                foreach (var c in classes)
+                {
+                    writer.WriteStartObject(c.Class);
+                    writer.WriteNumber("output", c.Output);
+                    writer.WriteNumber("baseline", c.Baseline);
+                    WriteAttributions(writer, c.Attributions);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndObject();
             }
 
-            writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteAttributions(Utf8JsonWriter writer, IReadOnlyDictionary<string, double> attributions)
+    {
+        writer.WriteStartObject("attributions");
+        foreach (var (feature, value) in attributions)
+        {
+            writer.WriteNumber(feature, value);
+        }
+
+        writer.WriteEndObject();
     }
 
     /// <summary>The explainer of <paramref name="info"/>, built on first use.</summary>

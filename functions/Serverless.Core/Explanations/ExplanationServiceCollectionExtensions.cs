@@ -20,6 +20,8 @@ public static class ExplanationServiceCollectionExtensions
             .Validate(o => o.BackgroundRows is > 0 and <= 10_000, "Explanations__BackgroundRows must be a whole number from 1 to 10000.")
             .Validate(o => o.KernelBackgroundRows > 0 && o.KernelBackgroundRows <= o.BackgroundRows, "Explanations__KernelBackgroundRows must be at least 1 and at most Explanations__BackgroundRows.")
             .Validate(o => o.KernelSamples is >= 16 and <= 100_000, "Explanations__KernelSamples must be a whole number from 16 to 100000.")
+            .Validate(o => o.MaxRows is > 0 and <= 10_000, "Explanations__MaxRows must be a whole number from 1 to 10000.")
+            .Validate(o => o.MaxRunTime > TimeSpan.Zero && o.MaxRunTime <= TimeSpan.FromMinutes(10), "Explanations__MaxRunTime must be a positive time span of at most 10 minutes, such as 00:00:30.")
             .ValidateOnStart();
         services.AddSingleton(sp => new ExplanationService(
             sp.GetRequiredService<ModelCache>(),

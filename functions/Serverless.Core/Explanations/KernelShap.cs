@@ -21,10 +21,12 @@ internal static class KernelShap
     /// <param name="rows">The rows being explained.</param>
     /// <param name="row">Which one.</param>
     /// <param name="background">The background rows.</param>
-    /// <param name="model">The model's number for each of a set of rows.</param>
+    /// <param name="model">The model's numbers for each of a set of rows: <paramref name="outputs"/> per row, row after row.</param>
     /// <param name="samples">The most coalitions to evaluate.</param>
-    /// <returns>Per input, its attribution; the row's output and the background's mean output.</returns>
-    public static (double[] Phi, double Output, double Baseline) Explain(FeatureRows rows, int row, FeatureRows background, Func<FeatureRows, double[]> model, int samples)
+    /// <param name="outputs">How many numbers the model gives per row (one per class of a multiclass model, else 1).</param>
+    /// <returns>Per output, per input, its attribution; per output, the row's value and the background's mean.</returns>
+    public static (double[][] Phi, double[] Output, double[] Baseline) Explain(
+        FeatureRows rows, int row, FeatureRows background, Func<FeatureRows, double[]> model, int samples, int outputs = 1)
     {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(background);
@@ -44,11 +46,10 @@ internal static class KernelShap
             coalitions.AddRange(Draw(p, samples));
         }
 
-        double[] v = Evaluate(coalitions, rows, row, background, model);
-        double baseline = v[0];
-        double output = v[1];
-        var phi = exact ? Shapley(p, coalitions, v) : Fit(p, coalitions, v);
-        return (phi, output, baseline);
+        // The coalitions are evaluated once for every output; each output's Shapley values are linear in its own v.
+        double[][] v = Evaluate(coalitions, rows, row, background, model, outputs);
+        var phi = v.Select(vk => exact ? Shapley(p, coalitions, vk) : Fit(p, coalitions, vk)).ToArray();
+        return (phi, [.. v.Select(vk => vk[1])], [.. v.Select(vk => vk[0])]);
     }
 
     private static double[] Shapley(int p, List<bool[]> coalitions, double[] v)
@@ -144,11 +145,11 @@ internal static class KernelShap
         return drawn;
     }
 
-    private static double[] Evaluate(List<bool[]> coalitions, FeatureRows rows, int row, FeatureRows background, Func<FeatureRows, double[]> model)
+    private static double[][] Evaluate(List<bool[]> coalitions, FeatureRows rows, int row, FeatureRows background, Func<FeatureRows, double[]> model, int outputs)
     {
         int k = background.Count;
         int perRun = Math.Max(1, MaxRunRows / k);
-        var v = new double[coalitions.Count];
+        var v = Enumerable.Range(0, outputs).Select(_ => new double[coalitions.Count]).ToArray();
         for (int start = 0; start < coalitions.Count; start += perRun)
         {
             int count = Math.Min(perRun, coalitions.Count - start);
@@ -173,16 +174,19 @@ internal static class KernelShap
                 }
             }
 
-            double[] outputs = model(composite);
+            double[] values = model(composite);
             for (int c = 0; c < count; c++)
             {
-                double sum = 0;
-                for (int b = 0; b < k; b++)
+                for (int o = 0; o < outputs; o++)
                 {
-                    sum += outputs[(c * k) + b];
-                }
+                    double sum = 0;
+                    for (int b = 0; b < k; b++)
+                    {
+                        sum += values[(((c * k) + b) * outputs) + o];
+                    }
 
-                v[start + c] = sum / k;
+                    v[o][start + c] = sum / k;
+                }
             }
         }
 

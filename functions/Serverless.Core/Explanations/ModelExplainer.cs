@@ -12,7 +12,8 @@ namespace Serverless.Core.Explanations;
 /// model (coefficient × deviation from the background mean) found in the graph, else by Kernel SHAP on the model's
 /// probability or value. Exact attributions are computed per column of the ensemble's or linear model's input (read by
 /// running the graph with that tensor as an extra output) and summed per model input; a Platt calibration after the
-/// score makes their space log-odds.
+/// score makes their space log-odds. A classifier of three or more classes is explained per class: a
+/// TreeEnsembleClassifier by TreeSHAP on each class's raw score, any other by Kernel SHAP on each class's probability.
 /// </summary>
 internal sealed class ModelExplainer : IDisposable
 {
@@ -20,6 +21,9 @@ internal sealed class ModelExplainer : IDisposable
     private readonly IReadOnlyList<string> _inputs;
     private readonly ExplainableGraph? _graph;
     private readonly TreeEnsemble? _trees;
+    private readonly IReadOnlyList<TreeEnsemble>? _classTrees;
+    private IReadOnlyList<string>? _classes;
+    private double[] _classBaselines = [];
     private readonly double[]? _coefficients;
     private readonly double _intercept;
     private double[]? _means;
@@ -42,7 +46,12 @@ internal sealed class ModelExplainer : IDisposable
             (_slope, _offset) = calibration;
         }
 
-        if (graph?.Kind == ExplainableGraph.TreeKind)
+        if (graph?.Kind == ExplainableGraph.TreeKind && graph.Node.OpType == "TreeEnsembleClassifier")
+        {
+            _classTrees = TreeEnsemble.ReadClasses(graph.Node, out var labels, out _);
+            _classes = labels;
+        }
+        else if (graph?.Kind == ExplainableGraph.TreeKind)
         {
             _trees = TreeEnsemble.Read(graph.Node, out _);
         }
@@ -54,7 +63,7 @@ internal sealed class ModelExplainer : IDisposable
     }
 
     /// <summary><c>tree-shap</c>, <c>linear</c> or <c>kernel-shap</c>.</summary>
-    public string Method => _trees is not null ? "tree-shap" : _coefficients is not null ? "linear" : "kernel-shap";
+    public string Method => _trees is not null || _classTrees is not null ? "tree-shap" : _coefficients is not null ? "linear" : "kernel-shap";
 
     /// <summary><c>log-odds</c>, <c>raw-score</c>, <c>probability</c> or <c>value</c>.</summary>
     public string Space { get; private set; } = "";
@@ -84,10 +93,14 @@ internal sealed class ModelExplainer : IDisposable
         var inputs = plan.InputNames;
         var widths = plan.Inputs.Select(i => i.Value.Dimensions.Skip(1).Aggregate(1, (w, d) => d < 0 || w < 0 ? -1 : w * d)).ToList();
         var graph = ExplainableGraph.Find(model, inputs, widths, out _);
-        if (graph is not null && graph.Kind == ExplainableGraph.TreeKind && TreeEnsemble.Read(graph.Node, out _) is null)
+        if (graph is not null && graph.Kind == ExplainableGraph.TreeKind
+            && (graph.Node.OpType == "TreeEnsembleClassifier" ? TreeEnsemble.ReadClasses(graph.Node, out _, out _) is null : TreeEnsemble.Read(graph.Node, out _) is null))
         {
             graph = null;
         }
+
+        // The classes as /predict names them: by label through a ZipMap, else by position.
+        bool zipped = model.Graph.Node.Any(n => n.OpType == "ZipMap");
 
         if (graph is not null && !model.Graph.Output.Any(o => o.Name == graph.InputTensor))
         {
@@ -106,7 +119,12 @@ internal sealed class ModelExplainer : IDisposable
         ModelExplainer explainer;
         try
         {
-            explainer = new ModelExplainer(session, inputs, graph, kernelBackground, graph is null ? ModelOutput.For(plan.Roles) : null, kernelSamples);
+            explainer = new ModelExplainer(session, inputs, graph, kernelBackground, graph is null ? ModelOutput.For(plan.Roles, model.Graph.Output.Select(o => o.Name)) : null, kernelSamples);
+            if (!zipped && explainer._classes is { } labels)
+            {
+                explainer._classes = [.. labels.Select((_, k) => k.ToString(CultureInfo.InvariantCulture))];
+            }
+
             explainer.Prepare(background, backgroundDescription);
         }
         catch
@@ -134,13 +152,14 @@ internal sealed class ModelExplainer : IDisposable
             sample.CopyRow(Background, r, r);
         }
 
-        var explained = Explain(sample);
+        var explained = Explain(sample, CancellationToken.None);
         var importance = _inputs.ToDictionary(name => name, name => explained.Average(e => Math.Abs(e.Attributions[name])), StringComparer.Ordinal);
         return (importance, count);
     }
 
     /// <summary>Explains every row of <paramref name="rows"/>.</summary>
-    public IReadOnlyList<RowExplanation> Explain(FeatureRows rows)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (checked per row and per model run).</exception>
+    public IReadOnlyList<RowExplanation> Explain(FeatureRows rows, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
         var explanations = new List<RowExplanation>(rows.Count);
@@ -148,8 +167,11 @@ internal sealed class ModelExplainer : IDisposable
         {
             for (int r = 0; r < rows.Count; r++)
             {
-                var (phi, output, baseline) = KernelShap.Explain(rows, r, _kernelBackground, RunOutput, _kernelSamples);
-                explanations.Add(new RowExplanation(output, baseline, ByInput(phi, i => i)));
+                cancellationToken.ThrowIfCancellationRequested();
+                var (phi, output, baseline) = KernelShap.Explain(rows, r, _kernelBackground, coalitions => RunOutput(coalitions, cancellationToken), _kernelSamples, _classes?.Count ?? 1);
+                explanations.Add(_classes is { } classes
+                    ? RowExplanation.Multiclass([.. classes.Select((name, k) => new ClassExplanation(name, output[k], baseline[k], ByInput(phi[k], i => i)))])
+                    : new RowExplanation(output[0], baseline[0], ByInput(phi[0], i => i)));
             }
 
             return explanations;
@@ -158,7 +180,22 @@ internal sealed class ModelExplainer : IDisposable
         var (x, width) = RunColumns(rows);
         for (int r = 0; r < rows.Count; r++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var row = x.AsSpan(r * width, width);
+            if (_classTrees is not null)
+            {
+                var classes = new List<ClassExplanation>(_classTrees.Count);
+                for (int k = 0; k < _classTrees.Count; k++)
+                {
+                    var classPhi = new double[width];
+                    TreeShap.Explain(_classTrees[k], row, classPhi);
+                    classes.Add(new ClassExplanation(_classes![k], _classTrees[k].Score(row), _classBaselines[k], ByInput(classPhi, j => _graph.Columns[j])));
+                }
+
+                explanations.Add(RowExplanation.Multiclass(classes));
+                continue;
+            }
+
             var phi = new double[width];
             double margin;
             if (_trees is not null)
@@ -195,13 +232,40 @@ internal sealed class ModelExplainer : IDisposable
             : "";
         if (_graph is null)
         {
+            // The model's output tells whether it is multiclass, and its classes' names.
+            _ = RunOutput(_kernelBackground, CancellationToken.None, learn: true);
+            if (_classes is not null && _output!.Space != "probability")
+            {
+                throw new ExplanationUnavailableException($"The model gives {_classes.Count} values per row; explanations handle classifiers and single-valued regressors.");
+            }
+
             Space = _output!.Space;
-            SpaceDescription = _output.Description;
+            SpaceDescription = _classes is null ? _output.Description : $"probability of each class (output '{_output.Output}'); the predicted class's at the top level, every class's under 'classes'";
             BaselineDescription = $"the expected {_output.Space} over {_kernelBackground.Count} of the {backgroundDescription}";
             return;
         }
 
         var (x, width) = RunColumns(background);
+        if (_classTrees is not null)
+        {
+            if (_classTrees.Max(t => t.FeatureCount) > width)
+            {
+                throw new ExplanationUnavailableException($"The tree ensemble splits on a column beyond its input's {width}.");
+            }
+
+            foreach (var trees in _classTrees)
+            {
+                trees.SetCovers(x, width);
+            }
+
+            _classBaselines = [.. _classTrees.Select(TreeShap.ExpectedValue)];
+            string post = _graph.Node.Attribute.FirstOrDefault(a => a.Name == "post_transform")?.S.ToStringUtf8() ?? "NONE";
+            Space = "raw-score";
+            SpaceDescription = $"each class's raw score of the TreeEnsembleClassifier (before its {post} post_transform{(post == "SOFTMAX" ? ": the classes' logits, whose softmax is the probabilities" : "")}); the predicted class's at the top level, every class's under 'classes'";
+            BaselineDescription = $"each class's expected raw score over the ensemble's node covers, counted from the {backgroundDescription}";
+            return;
+        }
+
         if (_trees is not null)
         {
             if (_trees.FeatureCount > width)
@@ -271,14 +335,34 @@ internal sealed class ModelExplainer : IDisposable
         }
     }
 
-    private double[] RunOutput(FeatureRows rows)
+    private double[] RunOutput(FeatureRows rows, CancellationToken cancellationToken, bool learn = false)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var inputs = rows.ToOrtValues(0, rows.Count);
         try
         {
             using var run = new RunOptions();
-            using var results = _session.Run(run, _inputs, inputs, [_output!.Output]);
-            return ModelOutput.Read(results[0], rows.Count);
+            using var stop = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, run);
+            IDisposableReadOnlyCollection<OrtValue> results;
+            try
+            {
+                results = _session.Run(run, _inputs, inputs, [_output!.Output]);
+            }
+            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            using (results)
+            {
+                var values = ModelOutput.Read(results[0], rows.Count, out var classes);
+                if (learn)
+                {
+                    _classes = classes;
+                }
+
+                return values;
+            }
         }
         finally
         {

@@ -5,8 +5,9 @@ using Serverless.Core.Serving.Protocol;
 namespace Serverless.Core.Explanations;
 
 /// <summary>
-/// The one number per row a model-agnostic explanation explains: a classifier's probability of its positive class (the
-/// second of two classes, or the class <c>1</c>/<c>true</c> of a probability map), else the model's value.
+/// The numbers per row a model-agnostic explanation explains: a binary classifier's probability of its positive class
+/// (the second of two classes, or the class <c>1</c>/<c>true</c> of a probability map), a multiclass classifier's
+/// probability of each class, else the model's value.
 /// </summary>
 internal sealed class ModelOutput
 {
@@ -26,14 +27,22 @@ internal sealed class ModelOutput
     /// <summary>What the number is, in words.</summary>
     public string Description { get; }
 
-    /// <summary>Picks the output from the records plan's roles.</summary>
+    /// <summary>
+    /// Picks the output from the records plan's roles; for a model that names only a label beside an ML.NET
+    /// <c>Score</c> (ML.NET's multiclass models: their scores are the classes' probabilities), that score.
+    /// </summary>
     /// <exception cref="ExplanationUnavailableException">The model gives only labels.</exception>
-    public static ModelOutput For(RecordsCodec.OutputRoles roles)
+    public static ModelOutput For(RecordsCodec.OutputRoles roles, IEnumerable<string>? outputs = null)
     {
         ArgumentNullException.ThrowIfNull(roles);
         if (roles.Probabilities is { } probabilities)
         {
-            return new ModelOutput(probabilities, "probability", $"probability of the positive class (output '{probabilities}')");
+            return new ModelOutput(probabilities, "probability", $"probability of the positive class, or of each class of a multiclass model (output '{probabilities}')");
+        }
+
+        if (outputs?.FirstOrDefault(o => o is "Score.output" or "Score") is { } score)
+        {
+            return new ModelOutput(score, "probability", $"probability of each class (output '{score}', ML.NET's multiclass score)");
         }
 
         if (roles.Value is { } value)
@@ -44,13 +53,21 @@ internal sealed class ModelOutput
         throw new ExplanationUnavailableException("The model outputs only labels; explanations need a probability or a value to attribute.");
     }
 
-    /// <summary>The number of each of <paramref name="rows"/> rows in <paramref name="result"/>.</summary>
-    public static double[] Read(OrtValue result, int rows)
+    /// <summary>The number of each of <paramref name="rows"/> rows in <paramref name="result"/> (row after row, one per class for a multiclass classifier).</summary>
+    public static double[] Read(OrtValue result, int rows) => Read(result, rows, out _);
+
+    /// <summary>
+    /// The numbers of each of <paramref name="rows"/> rows in <paramref name="result"/>, row after row: one (a binary
+    /// classifier's positive class's probability, a regressor's value) or, for a classifier of more than two classes,
+    /// each class's probability, whose names <paramref name="classes"/> gives as <c>/predict</c> names them.
+    /// </summary>
+    public static double[] Read(OrtValue result, int rows, out IReadOnlyList<string>? classes)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var values = new double[rows];
+        classes = null;
         if (result.OnnxType == OnnxValueType.ONNX_TYPE_SEQUENCE)
         {
+            double[]? all = null;
             for (int r = 0; r < rows; r++)
             {
                 using var map = result.GetValue(r, OrtAllocator.DefaultInstance);
@@ -58,29 +75,55 @@ internal sealed class ModelOutput
                 using var probabilities = map.GetValue(1, OrtAllocator.DefaultInstance);
                 var keyType = keys.GetTensorTypeAndShape().ElementDataType;
                 int count = (int)keys.GetTensorTypeAndShape().ElementCount;
+                var names = new string[count];
+                for (int k = 0; k < count; k++)
+                {
+                    names[k] = keyType == TensorElementType.String ? keys.GetStringElement(k) : keys.GetTensorDataAsSpan<long>()[k].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                if (count > 2)
+                {
+                    all ??= new double[rows * count];
+                    classes ??= names;
+                    for (int k = 0; k < count; k++)
+                    {
+                        all[(r * count) + k] = Element(probabilities, k);
+                    }
+
+                    continue;
+                }
+
+                all ??= new double[rows];
                 int positive = count - 1;
                 for (int k = 0; k < count; k++)
                 {
-                    string key = keyType == TensorElementType.String ? keys.GetStringElement(k) : keys.GetTensorDataAsSpan<long>()[k].ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    if (key is "1" or "true" or "True")
+                    if (names[k] is "1" or "true" or "True")
                     {
                         positive = k;
                     }
                 }
 
-                values[r] = Element(probabilities, positive);
+                all[r] = Element(probabilities, positive);
             }
 
-            return values;
+            return all ?? [];
         }
 
         var info = result.GetTensorTypeAndShape();
         long width = info.ElementCount / rows;
         if (width > 2)
         {
-            throw new ExplanationUnavailableException($"The model gives {width} numbers per row; explanations handle binary classifiers and single-valued regressors.");
+            classes = [.. Enumerable.Range(0, (int)width).Select(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+            var all = new double[rows * width];
+            for (long i = 0; i < all.Length; i++)
+            {
+                all[i] = Element(result, i);
+            }
+
+            return all;
         }
 
+        var values = new double[rows];
         for (int r = 0; r < rows; r++)
         {
             // Of two probabilities, the second is the positive class's.

@@ -3,8 +3,9 @@ using Onnx;
 namespace Serverless.Core.Explanations;
 
 /// <summary>
-/// The trees of an <c>ai.onnx.ml</c> TreeEnsembleRegressor with one target, read from the graph, scoring the raw sum
-/// (<c>base_values</c> plus the leaves reached; averaged when <c>aggregate_function</c> is AVERAGE). ONNX keeps no node
+/// The trees of an <c>ai.onnx.ml</c> TreeEnsembleRegressor with one target, or of one class of a TreeEnsembleClassifier,
+/// read from the graph, scoring the raw sum (<c>base_values</c> plus the leaves reached; averaged when
+/// <c>aggregate_function</c> is AVERAGE). ONNX keeps no node
 /// covers, so <see cref="SetCovers"/> counts how many background rows reach each node: what path-dependent TreeSHAP
 /// weighs a branch by when its feature is unknown.
 /// </summary>
@@ -38,7 +39,6 @@ internal sealed class TreeEnsemble
         string Text(string name, string fallback) => attributes.TryGetValue(name, out var a) ? a.S.ToStringUtf8() : fallback;
         long[] Ints(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Ints] : [];
         float[] Floats(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Floats] : [];
-        byte[][] Strings(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Strings.Select(s => s.ToByteArray())] : [];
 
         if (node.OpType != "TreeEnsembleRegressor")
         {
@@ -71,6 +71,84 @@ internal sealed class TreeEnsemble
             return null;
         }
 
+        float[] bases = Floats("base_values");
+        return Build(attributes, Ints("target_treeids"), Ints("target_nodeids"), Floats("target_weights"), bases.Length > 0 ? bases[0] : 0, aggregate == "AVERAGE", out problem);
+    }
+
+    /// <summary>
+    /// Reads a TreeEnsembleClassifier of three or more classes as one ensemble per class, each scoring that class's raw
+    /// score (its <c>base_values</c> entry plus the class weights of the leaves reached; before the post_transform);
+    /// null (with the reason) when it is not one this reads.
+    /// </summary>
+    /// <param name="node">The classifier.</param>
+    /// <param name="labels">Its class labels, in class order.</param>
+    /// <param name="problem">Why it is not read.</param>
+    public static IReadOnlyList<TreeEnsemble>? ReadClasses(NodeProto node, out IReadOnlyList<string> labels, out string? problem)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        var attributes = node.Attribute.ToDictionary(a => a.Name, StringComparer.Ordinal);
+        long[] Ints(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Ints] : [];
+        float[] Floats(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Floats] : [];
+        labels = attributes.TryGetValue("classlabels_strings", out var strings) && strings.Strings.Count > 0
+            ? [.. strings.Strings.Select(b => b.ToStringUtf8())]
+            : [.. Ints("classlabels_int64s").Select(l => l.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        if (node.OpType != "TreeEnsembleClassifier")
+        {
+            problem = $"{node.OpType} is not a TreeEnsembleClassifier";
+            return null;
+        }
+
+        if (labels.Count < 3)
+        {
+            // A binary classifier's weights may be for one class only, with the other implied: ONNX's special case.
+            problem = "the classifier has fewer than three classes";
+            return null;
+        }
+
+        if (attributes.ContainsKey("nodes_values_as_tensor") || attributes.ContainsKey("class_weights_as_tensor") || attributes.ContainsKey("base_values_as_tensor"))
+        {
+            problem = "the ensemble keeps its values as tensors";
+            return null;
+        }
+
+        long[] classTrees = Ints("class_treeids");
+        long[] classNodes = Ints("class_nodeids");
+        long[] classIds = Ints("class_ids");
+        float[] classWeights = Floats("class_weights");
+        float[] bases = Floats("base_values");
+        int count = labels.Count;
+        if (classNodes.Length != classTrees.Length || classIds.Length != classTrees.Length || classWeights.Length != classTrees.Length
+            || classIds.Any(c => c < 0 || c >= count) || (bases.Length != 0 && bases.Length != count))
+        {
+            problem = "the classifier's class attributes do not match its classes";
+            return null;
+        }
+
+        var ensembles = new List<TreeEnsemble>(count);
+        for (int k = 0; k < count; k++)
+        {
+            var mine = Enumerable.Range(0, classIds.Length).Where(i => classIds[i] == k).ToArray();
+            var ensemble = Build(attributes, [.. mine.Select(i => classTrees[i])], [.. mine.Select(i => classNodes[i])], [.. mine.Select(i => classWeights[i])], bases.Length > 0 ? bases[k] : 0, average: false, out problem);
+            if (ensemble is null)
+            {
+                return null;
+            }
+
+            ensembles.Add(ensemble);
+        }
+
+        problem = null;
+        return ensembles;
+    }
+
+    private static TreeEnsemble? Build(
+        Dictionary<string, AttributeProto> attributes, long[] targetTrees, long[] targetNodes, float[] targetWeights, double bias, bool average, out string? problem)
+    {
+        problem = null;
+        long[] Ints(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Ints] : [];
+        float[] Floats(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Floats] : [];
+        byte[][] Strings(string name) => attributes.TryGetValue(name, out var a) ? [.. a.Strings.Select(s => s.ToByteArray())] : [];
+
         long[] treeIds = Ints("nodes_treeids");
         long[] nodeIds = Ints("nodes_nodeids");
         long[] featureIds = Ints("nodes_featureids");
@@ -79,10 +157,6 @@ internal sealed class TreeEnsemble
         long[] trueIds = Ints("nodes_truenodeids");
         long[] falseIds = Ints("nodes_falsenodeids");
         long[] missingTrue = Ints("nodes_missing_value_tracks_true");
-        long[] targetTrees = Ints("target_treeids");
-        long[] targetNodes = Ints("target_nodeids");
-        float[] targetWeights = Floats("target_weights");
-        float[] baseValues = Floats("base_values");
         int n = treeIds.Length;
         if (nodeIds.Length != n || featureIds.Length != n || values.Length != n || modes.Length != n || trueIds.Length != n || falseIds.Length != n
             || targetNodes.Length != targetTrees.Length || targetWeights.Length != targetTrees.Length)
@@ -146,8 +220,8 @@ internal sealed class TreeEnsemble
             trees.Add(tree);
         }
 
-        double scale = aggregate == "AVERAGE" && trees.Count > 0 ? 1.0 / trees.Count : 1.0;
-        return new TreeEnsemble([.. trees], baseValues.Length > 0 ? baseValues[0] : 0, scale);
+        double scale = average && trees.Count > 0 ? 1.0 / trees.Count : 1.0;
+        return new TreeEnsemble([.. trees], bias, scale);
     }
 
     /// <summary>The raw score of one row of the ensemble's input.</summary>

@@ -37,6 +37,7 @@ public sealed class LineageService(ModelRegistry registry, RetrainingRunStore ru
             review,
             [.. info.Aliases.Where(a => a.Value == version).Select(a => a.Key)],
             history,
-            [.. info.Events.Where(e => e.Version == version).OrderBy(e => e.At)]);
+            [.. info.Events.Where(e => e.Version == version).OrderBy(e => e.At)],
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"/models/{model}/versions/{version}/importance"));
     }
 }

@@ -19,6 +19,10 @@ namespace Serverless.Core.Lineage;
 /// <param name="Aliases">The aliases that point at it now.</param>
 /// <param name="AliasHistory">Every alias move to or from it: promotions, rollbacks, manual moves, with who and why.</param>
 /// <param name="Events">Events recorded against it (rejections, rollbacks, integrity failures).</param>
+/// <param name="ImportanceUrl">
+/// Where its global feature importance is read (every input; the review keeps the most important ones, computed when the
+/// retraining line evaluated it).
+/// </param>
 public sealed record VersionLineage(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("version")] int Version,
@@ -29,4 +33,5 @@ public sealed record VersionLineage(
     [property: JsonPropertyName("review")] CandidateReview? Review,
     [property: JsonPropertyName("aliases")] IReadOnlyList<string> Aliases,
     [property: JsonPropertyName("aliasHistory")] IReadOnlyList<AliasChange> AliasHistory,
-    [property: JsonPropertyName("events")] IReadOnlyList<ModelEvent> Events);
+    [property: JsonPropertyName("events")] IReadOnlyList<ModelEvent> Events,
+    [property: JsonPropertyName("importanceUrl")] string? ImportanceUrl = null);

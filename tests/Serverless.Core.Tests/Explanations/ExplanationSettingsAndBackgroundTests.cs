@@ -16,6 +16,9 @@ public sealed class ExplanationSettingsAndBackgroundTests
     [InlineData("Explanations:BackgroundRows", "0", "Explanations__BackgroundRows")]
     [InlineData("Explanations:KernelBackgroundRows", "500", "Explanations__KernelBackgroundRows")]
     [InlineData("Explanations:KernelSamples", "3", "Explanations__KernelSamples")]
+    [InlineData("Explanations:MaxRows", "0", "Explanations__MaxRows")]
+    [InlineData("Explanations:MaxRunTime", "00:00:00", "Explanations__MaxRunTime")]
+    [InlineData("Explanations:MaxRunTime", "01:00:00", "Explanations__MaxRunTime")]
     public async Task StartAsync_BadExplanationSetting_StopsStartUpNamingIt(string key, string value, string expected)
     {
         var builder = Host.CreateApplicationBuilder();

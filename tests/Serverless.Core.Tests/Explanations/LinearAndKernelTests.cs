@@ -1,3 +1,5 @@
+using Serverless.Core.Explanations;
+using Serverless.Core.Serving;
 using static Serverless.Core.Tests.Explanations.ExplanationModels;
 
 namespace Serverless.Core.Tests.Explanations;
@@ -105,6 +107,48 @@ public sealed class LinearAndKernelTests
         Assert.Equal(((1 * 2) + (3 * 4) + (5 - 6)) * 7, explained.Output, 4);
         Assert.Equal(explained.Output - explained.Baseline, explained.Attributions.Values.Sum(), 6);
         Assert.All(explained.Attributions.Values, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void Explain_CancelledKernelShap_StopsWithOperationCanceledInsteadOfRunningOn()
+    {
+        byte[] onnx = Model(
+            [Node("Mul", ["a", "b"], ["ab"]), Node("Add", ["ab", "c"], ["value"])],
+            Abc.Select(n => Tensor(n, Float, -1, 1)),
+            [Tensor("value", Float, -1, 1)]);
+        using var model = Load(onnx);
+        using var explainer = Explainer(onnx, model, Rows(model, Enumerable.Range(0, 8).Select(i => (object)new { a = (float)i, b = 1f, c = 2f })));
+        using var stopped = new CancellationTokenSource();
+        stopped.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => explainer.Explain(Rows(model, [new { a = 1f, b = 2f, c = 3f }]), stopped.Token));
+        Assert.Single(explainer.Explain(Rows(model, [new { a = 1f, b = 2f, c = 3f }]), CancellationToken.None));
+    }
+
+    [Fact]
+    public void ExplainWithin_KernelShapRunsPastTheLimit_StoppedWithALimitErrorNamingTheSetting()
+    {
+        string[] names = ["a", "b", "c", "d", "e", "f", "g"];
+        byte[] onnx = Model(
+            [Node("Mul", ["a", "b"], ["ab"]), Node("Mul", ["c", "d"], ["cd"]), Node("Add", ["ab", "cd"], ["s1"]), Node("Sub", ["e", "f"], ["s2"]),
+             Node("Add", ["s1", "s2"], ["s3"]), Node("Mul", ["s3", "g"], ["value"])],
+            names.Select(n => Tensor(n, Float, -1, 1)),
+            [Tensor("value", Float, -1, 1)]);
+        using var model = Load(onnx);
+        var random = new Random(9);
+        var background = Rows(model, Enumerable.Range(0, 32).Select(_ => (object)names.ToDictionary(n => n, _ => (float)random.Next(-3, 4))));
+        using var explainer = Explainer(onnx, model, background, kernelSamples: 4096);
+        var rows = Rows(model, Enumerable.Range(0, 100).Select(_ => (object)names.ToDictionary(n => n, _ => (float)random.Next(-3, 4))));
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+
+        // A hundred rows of 4096 coalitions over 32 background rows each: far more than a millisecond of work.
+        var stopped = Assert.Throws<RequestLimitExceededException>(() => ExplanationService.ExplainWithin(explainer, rows, TimeSpan.FromMilliseconds(1), CancellationToken.None));
+        Assert.Contains("Explanations__MaxRunTime", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("explain fewer rows per request", stopped.Message, StringComparison.Ordinal);
+
+        // A caller that went away is not a limit.
+        Assert.ThrowsAny<OperationCanceledException>(() => ExplanationService.ExplainWithin(explainer, rows, TimeSpan.FromMinutes(1), gone.Token));
     }
 
     private static byte[] Logistic() => Model(

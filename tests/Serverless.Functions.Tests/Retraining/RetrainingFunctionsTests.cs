@@ -75,6 +75,33 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
         string id = await Client.StartRetrainingAsync(model, caller: Alice);
         await WaitForApprovalStepAsync(model, id);
 
+        // What the approver reads before deciding: metrics, gates, fairness per protected group and global importance.
+        using var reviewer = fixture.Runtime.CreateClient(TestTokens.For(Bob, [PlatformRoles.Approver], name: "Bob"));
+        var (listed, list) = await reviewer.SendJsonAsync(HttpMethod.Get, $"/models/{model}/retrainings");
+        var (read, waiting) = await reviewer.SendJsonAsync(HttpMethod.Get, $"/models/{model}/retrainings/{id}");
+        Assert.Equal(HttpStatusCode.OK, listed);
+        Assert.Equal("approval", Assert.Single(list.GetProperty("retrainings").EnumerateArray()).GetProperty("currentStep").GetString());
+        Assert.Equal(HttpStatusCode.OK, read);
+        var review = waiting.GetProperty("review");
+        Assert.Equal(id, review.GetProperty("instanceId").GetString());
+        Assert.True(review.GetProperty("candidate").GetProperty("metrics").GetProperty("auc").GetDouble() > 0.85);
+        Assert.True(review.GetProperty("gates").GetProperty("passed").GetBoolean());
+        var genders = review.GetProperty("candidate").GetProperty("groups").GetProperty("gender").EnumerateObject().ToList();
+        Assert.Equal(["female", "male"], genders.Select(g => g.Name).Order(StringComparer.Ordinal));
+        Assert.All(genders, g => Assert.InRange(g.Value.GetProperty("positiveRate").GetDouble(), 0, 1));
+        Assert.InRange(review.GetProperty("candidate").GetProperty("fairness").GetProperty("gender").GetProperty("disparateImpact").GetDouble(), 0, 1);
+        var importance = review.GetProperty("importance");
+        Assert.Equal("tree-shap", importance.GetProperty("method").GetString());
+        Assert.Equal("log-odds", importance.GetProperty("space").GetString());
+        var features = importance.GetProperty("features").EnumerateArray()
+            .Select(f => (Name: f.GetProperty("feature").GetString()!, Value: f.GetProperty("importance").GetDouble())).ToList();
+        Assert.Equal(
+            ["debt_ratio", "employment", "income", "late_payments", "years_employed"],
+            features.Select(f => f.Name).Order(StringComparer.Ordinal));
+        Assert.All(features, f => Assert.True(double.IsFinite(f.Value) && f.Value >= 0, $"{f.Name}: {f.Value}"));
+        Assert.Equal(features.Select(f => f.Value).OrderDescending(), features.Select(f => f.Value));
+        Assert.True(features[0].Value > 0, "the most important input moves the output");
+
         var (self, selfBody) = await Client.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "mine"}""", Alice);
         using var noToken = fixture.Runtime.CreateClient(token: null);
         var (anonymous, _) = await noToken.SendJsonAsync(HttpMethod.Post, $"/models/{model}/retrainings/{id}/approve", """{"reason": "who?"}""");
@@ -93,6 +120,8 @@ public sealed class RetrainingFunctionsTests(LocalRuntimeFixture fixture) : ICla
         Assert.Equal(Bob, decision.GetProperty("by").GetString());
         Assert.Equal("metrics and fairness fine", decision.GetProperty("reason").GetString());
         Assert.Equal(Bob, lineage.GetProperty("aliasHistory")[0].GetProperty("changedBy").GetString());
+        Assert.Equal(features.Count, lineage.GetProperty("review").GetProperty("importance").GetProperty("features").GetArrayLength());
+        Assert.Equal($"/models/{model}/versions/{status.GetProperty("candidateVersion").GetInt32()}/importance", lineage.GetProperty("importanceUrl").GetString());
     }
 
     [Fact]

@@ -9,6 +9,8 @@ namespace Serverless.Functions.Tests.Serving;
 /// <summary>Explanations over the local runtime, on models the retraining line trained and the demo model registered by hand.</summary>
 public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture fixture) : IClassFixture<PredictRecordsTests.DemoModelFixture>
 {
+    private static readonly string[] NumericFeatures = ["income", "debt_ratio", "years_employed", "late_payments"];
+
     private HttpClient Client => fixture.Runtime.Client;
 
     [Fact]
@@ -65,6 +67,70 @@ public sealed class ExplainFunctionsTests(PredictRecordsTests.DemoModelFixture f
             Assert.Equal(Math.Log(probabilities[r] / (1 - probabilities[r])), withPredictions[r].GetProperty("output").GetDouble(), 3);
             Assert.Equal(withPredictions[r].GetProperty("output").GetDouble(), trained.GetProperty("explanations")[r].GetProperty("output").GetDouble(), 9);
         }
+
+        // One row more than Explanations__MaxRows (100 by default): 400 saying the limit and how to split; predictions
+        // without explanations take the same rows.
+        var row = JsonNode.Parse(DemoSetup.ExamplePredictBody)!["rows"]![0]!;
+        string tooMany = new JsonObject { ["rows"] = new JsonArray([.. Enumerable.Range(0, 101).Select(_ => row.DeepClone())]) }.ToJsonString();
+        var (overStatus, over) = await Client.PostJsonAsync($"/models/{model}/explain", tooMany);
+        var (overPredictStatus, overPredict) = await Client.PostJsonAsync($"/models/{model}/predict?explain=true", tooMany);
+        var (plainStatus, _) = await Client.PostJsonAsync($"/models/{model}/predict", tooMany);
+        Assert.Equal(HttpStatusCode.BadRequest, overStatus);
+        Assert.Contains("explain 101 rows; one request explains at most 100 (Explanations__MaxRows): split", over.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, overPredictStatus);
+        Assert.Equal(over.GetProperty("error").GetString(), overPredict.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.OK, plainStatus);
+    }
+
+    [Fact]
+    public async Task Explain_MulticlassModelTrainedByTheLine_EachClassAddsUpToItsProbability()
+    {
+        // The generated applications' employment (three kinds) as the label of a multiclass model of the other features.
+        string model = $"explain-mc-{Guid.NewGuid():N}"[..20];
+        string dataset = model + "-data";
+        await Client.UploadDatasetAsync(dataset, DemoData.ToCsv(DemoData.Generate(DemoSetup.Rows)));
+        var spec = JsonNode.Parse(DemoSpec.Json)!.AsObject();
+        spec["task"] = "multiclass";
+        spec["data"]!["dataset"] = dataset;
+        spec["data"]!["features"] = new JsonArray([.. NumericFeatures.Select(f => (JsonNode)new JsonObject { ["name"] = f, ["type"] = "numeric" })]);
+        spec["data"]!["label"] = new JsonObject { ["name"] = "employment" };
+        spec.Remove("gates");
+        await Client.PutSpecAsync(model, spec.ToJsonString());
+        string id = await Client.StartRetrainingAsync(model, """{"reason": "multiclass"}""", "alice@example.com");
+        var status = await Client.WaitForOutcomeAsync(model, id);
+        Assert.True(status.GetProperty("outcome").GetString() == "promoted", status.ToString());
+        var rows = JsonNode.Parse(DemoSetup.ExamplePredictBody)!.AsObject();
+        foreach (var row in rows["rows"]!.AsArray())
+        {
+            row!.AsObject().Remove("employment");
+        }
+
+        var (explainStatus, explained) = await Client.PostJsonAsync($"/models/{model}/explain", rows.ToJsonString());
+
+        Assert.True(explainStatus == HttpStatusCode.OK, explained.ToString());
+        var explanations = explained.GetProperty("explanations").EnumerateArray().ToList();
+        Assert.Equal(2, explanations.Count);
+        foreach (var e in explanations)
+        {
+            Assert.Equal("kernel-shap", e.GetProperty("method").GetString());
+            Assert.Equal("probability", e.GetProperty("space").GetString());
+            var classes = e.GetProperty("classes").EnumerateObject().ToList();
+            Assert.Equal(["0", "1", "2"], classes.Select(c => c.Name));
+            foreach (var c in classes)
+            {
+                double sum = c.Value.GetProperty("attributions").EnumerateObject().Sum(a => a.Value.GetDouble());
+                Assert.Equal(c.Value.GetProperty("output").GetDouble() - c.Value.GetProperty("baseline").GetDouble(), sum, 6);
+            }
+
+            Assert.Equal(1, classes.Sum(c => c.Value.GetProperty("output").GetDouble()), 4);
+            var predicted = classes.MaxBy(c => c.Value.GetProperty("output").GetDouble());
+            Assert.Equal(predicted.Name, e.GetProperty("class").GetString());
+            Assert.Equal(predicted.Value.GetProperty("output").GetDouble(), e.GetProperty("output").GetDouble());
+        }
+
+        // The approver saw the multiclass candidate's importance too.
+        var (_, lineage) = await Client.SendJsonAsync(HttpMethod.Get, $"/models/{model}/versions/{status.GetProperty("candidateVersion").GetInt32()}/lineage");
+        Assert.Equal(4, lineage.GetProperty("review").GetProperty("importance").GetProperty("features").GetArrayLength());
     }
 
     [Fact]

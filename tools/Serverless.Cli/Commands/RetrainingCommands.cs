@@ -77,11 +77,29 @@ internal static class RetrainingCommands
 
         var showName = new Argument<string>("name") { Description = "The model's name" };
         var showId = new Argument<string>("id") { Description = "The retraining's instance id" };
-        var show = new Command("show", "Show a retraining's status and steps") { showName, showId };
+        var show = new Command("show", "Show a retraining's status and steps and, once evaluated, its candidate's review (metrics, fairness, gates, feature importance)")
+        {
+            showName,
+            showId,
+        };
         runner.SetAction(show, async (parseResult, context, cancellationToken) =>
         {
-            var status = await context.Client.GetRetrainingAsync(parseResult.GetRequiredValue(showName), parseResult.GetRequiredValue(showId), cancellationToken);
-            context.Show(status, s => context.Console.Write(RetrainingView.Render(s)));
+            string model = parseResult.GetRequiredValue(showName);
+            string instanceId = parseResult.GetRequiredValue(showId);
+            var status = await context.Client.GetRetrainingAsync(model, instanceId, cancellationToken);
+            context.Show(status, s =>
+            {
+                context.Console.Write(RetrainingView.Render(s));
+                if (s.Get("review") is { } review)
+                {
+                    new ReviewRenderer(context.Console).Render(review);
+                }
+
+                if (RetrainingFollower.IsAwaitingApproval(s))
+                {
+                    context.Output.WriteLine(RetrainingFollower.DecisionHint(model, instanceId, s));
+                }
+            });
             return ExitCodes.Success;
         });
 

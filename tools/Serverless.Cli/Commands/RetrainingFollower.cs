@@ -127,11 +127,9 @@ internal sealed class RetrainingFollower(CliContext context)
     private int Conclude(string model, string instanceId, JsonElement status)
     {
         string reason = status.Text("reason");
-        (int code, string message) = IsAwaitingApproval(status)
-            ? (ExitCodes.AwaitingApproval,
-                $"Waiting for approval of candidate version {status.Text("candidateVersion")}; someone other than {Starter(status)} decides:"
-                + Environment.NewLine + $"  mlops approve {model} {instanceId} --reason \"...\""
-                + Environment.NewLine + $"  mlops reject {model} {instanceId} --reason \"...\"")
+        bool awaiting = IsAwaitingApproval(status);
+        (int code, string message) = awaiting
+            ? (ExitCodes.AwaitingApproval, DecisionHint(model, instanceId, status))
             : status.Text("outcome") switch
             {
                 "promoted" => (ExitCodes.Success, $"Promoted: {model} version {status.Text("candidateVersion")} is in production."),
@@ -142,11 +140,23 @@ internal sealed class RetrainingFollower(CliContext context)
             };
         if (!context.Json)
         {
+            // The reviewer decides on what the review shows: metrics beside production's, fairness, gates, importance.
+            if (awaiting && status.Get("review") is { } review)
+            {
+                new ReviewRenderer(context.Console).Render(review);
+            }
+
             context.Output.WriteLine(message);
         }
 
         return code;
     }
+
+    /// <summary>What a retraining waiting for approval waits on, and the commands that decide it.</summary>
+    public static string DecisionHint(string model, string instanceId, JsonElement status) =>
+        $"Waiting for approval of candidate version {status.Text("candidateVersion")}; someone other than {Starter(status)} decides:"
+        + Environment.NewLine + $"  mlops approve {model} {instanceId} --reason \"...\""
+        + Environment.NewLine + $"  mlops reject {model} {instanceId} --reason \"...\"";
 
     private static string Starter(JsonElement status) => status.Text("startedBy") is { Length: > 0 } who ? who : "whoever started it";
 }

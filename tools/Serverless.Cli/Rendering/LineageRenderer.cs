@@ -5,8 +5,8 @@ namespace Serverless.Cli.Rendering;
 
 /// <summary>
 /// Prints a version's lineage (<c>GET /models/{name}/versions/{version}/lineage</c>): where it came from as a tree
-/// (registration, training, dataset snapshot), then the review (candidate and champion metrics side by side, fairness,
-/// gates, the approval decision or the rejection reason) and the alias moves and events that touched it.
+/// (registration, training, dataset snapshot), then the review (<see cref="ReviewRenderer"/>) and the alias moves and
+/// events that touched it.
 /// </summary>
 internal sealed class LineageRenderer(IAnsiConsole console)
 {
@@ -16,12 +16,7 @@ internal sealed class LineageRenderer(IAnsiConsole console)
         Origin(lineage);
         if (lineage.Get("review") is { } review)
         {
-            JsonElement? candidate = review.Get("candidate");
-            JsonElement? champion = review.Get("champion");
-            Metrics(candidate, champion, review.Text("championVersion"), review.Text("championNote"));
-            Fairness(candidate, champion);
-            Gates(review.Get("gates"));
-            Decision(review);
+            new ReviewRenderer(console).Render(review);
         }
         else
         {
@@ -97,129 +92,9 @@ internal sealed class LineageRenderer(IAnsiConsole console)
         }
 
         console.Write(tree);
-    }
-
-    private void Metrics(JsonElement? candidate, JsonElement? champion, string championVersion, string championNote)
-    {
-        if (candidate is not { } c)
+        if (lineage.Text("importanceUrl") is { Length: > 0 } importance)
         {
-            return;
-        }
-
-        console.Write(Cells.Heading("Metrics on the holdout"));
-        string championHeading = champion is null ? "Champion (none)" : $"Champion (version {championVersion})";
-        var table = Cells.Table("Metric", "Candidate", championHeading);
-        JsonElement theirs = champion ?? default;
-        var names = c.Properties("metrics").Select(p => p.Name)
-            .Concat(theirs.Properties("metrics").Select(p => p.Name))
-            .Distinct(StringComparer.Ordinal);
-        Cells.Row(table, "rows", c.Text("rows"), theirs.Text("rows"));
-        foreach (string name in names)
-        {
-            Cells.Row(table, name, (c.Get("metrics") ?? default).Text(name), (theirs.Get("metrics") ?? default).Text(name));
-        }
-
-        console.Write(table);
-        if (champion is null && championNote.Length > 0)
-        {
-            console.Write(new Text($"No champion: {championNote}{Environment.NewLine}"));
-        }
-    }
-
-    private void Fairness(JsonElement? candidate, JsonElement? champion)
-    {
-        if (candidate is not { } c || !c.Properties("fairness").Any() && !c.Properties("groups").Any())
-        {
-            return;
-        }
-
-        console.Write(Cells.Heading("Fairness"));
-        JsonElement championFairness = (champion ?? default).Get("fairness") ?? default;
-        if (c.Properties("fairness").Any())
-        {
-            var table = Cells.Table(
-                "Attribute", "Disparate impact", "Equal-opportunity difference", "Lowest / highest group",
-                "Champion disparate impact", "Champion equal-opportunity difference");
-            foreach (JsonProperty attribute in c.Properties("fairness"))
-            {
-                JsonElement theirs = championFairness.Get(attribute.Name) ?? default;
-                Cells.Row(
-                    table,
-                    attribute.Name,
-                    attribute.Value.Text("disparateImpact"),
-                    attribute.Value.Text("equalOpportunityDifference"),
-                    $"{attribute.Value.Text("lowestGroup")} / {attribute.Value.Text("highestGroup")}",
-                    theirs.Text("disparateImpact"),
-                    theirs.Text("equalOpportunityDifference"));
-            }
-
-            console.Write(table);
-        }
-
-        var groups = Cells.Table("Attribute", "Group", "Rows", "Positive rate", "True-positive rate", "Metrics");
-        foreach (JsonProperty attribute in c.Properties("groups"))
-        {
-            foreach (JsonProperty group in attribute.Value.EnumerateObject())
-            {
-                Cells.Row(
-                    groups,
-                    attribute.Name,
-                    group.Name,
-                    group.Value.Text("rows"),
-                    group.Value.Text("positiveRate"),
-                    group.Value.Text("truePositiveRate"),
-                    group.Value.Text("metrics"));
-            }
-        }
-
-        console.Write(groups);
-    }
-
-    private void Gates(JsonElement? gates)
-    {
-        if (gates is not { } g)
-        {
-            return;
-        }
-
-        bool passed = g.Get("passed") is { ValueKind: JsonValueKind.True };
-        console.Write(Cells.Heading(passed ? "Gates: all passed" : "Gates: failed"));
-        var table = Cells.Table("Gate", "Value", "Threshold", "Result", "Message");
-        foreach (JsonElement result in g.Items("results"))
-        {
-            table.AddRow(
-                new Text(result.Text("gate")),
-                new Text(result.Text("value")),
-                new Text(result.Text("threshold")),
-                Cells.PassFail(result.Get("passed") is { ValueKind: JsonValueKind.True }),
-                new Text(result.Text("message")));
-        }
-
-        console.Write(table);
-    }
-
-    private void Decision(JsonElement review)
-    {
-        if (review.Get("approval") is { } approval)
-        {
-            console.Write(Cells.Heading("Approval"));
-            console.Write(Cells.Facts(
-                ("Decision", approval.Get("approved") is { ValueKind: JsonValueKind.True } ? "approved" : "rejected"),
-                ("By", approval.Text("by")),
-                ("At", approval.Time("at")),
-                ("Reason", approval.Text("reason"))));
-        }
-
-        if (review.Text("reason") is { Length: > 0 } reason)
-        {
-            string heading = review.Text("status") switch
-            {
-                "rejected" => "Rejected because",
-                "failed" => "Failed because",
-                _ => "Reason",
-            };
-            console.Write(Cells.Heading(heading));
-            console.Write(new Text(reason + Environment.NewLine));
+            console.Write(new Text($"Global feature importance of every input: GET {importance}{Environment.NewLine}"));
         }
     }
 }

@@ -218,13 +218,18 @@ internal sealed class Renderer(IAnsiConsole console)
                 run.Time("startedAt"),
                 run.Text("reason"),
                 run.Text("specVersion"),
-                run.Text("runtimeStatus"),
+                run.Text("currentStep") is { Length: > 0 } step ? $"{run.Text("runtimeStatus")} ({step})" : run.Text("runtimeStatus"),
                 run.Text("candidateVersion"),
                 outcome,
                 run.Time("completedAt"));
         }
 
         console.Write(table);
+        foreach (JsonElement waiting in retrainings.Where(r => r.Text("currentStep") == "approval"))
+        {
+            console.WriteLine(
+                $"{waiting.Text("instanceId")} waits for approval of version {waiting.Text("candidateVersion")}: review it with mlops retrainings show {waiting.Text("model")} {waiting.Text("instanceId")}");
+        }
     }
 
     // The retraining line records its data as dataset:SHA-256; a short hash tells snapshots apart.

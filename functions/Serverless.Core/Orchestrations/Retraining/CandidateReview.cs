@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.Core.Explanations;
 using Serverless.Core.Registry;
 using Serverless.Core.Training.Evaluation;
 using Serverless.Core.Training.Gates;
@@ -20,6 +21,8 @@ namespace Serverless.Core.Orchestrations.Retraining;
 /// <param name="Approval">The reviewer's decision.</param>
 /// <param name="Reason">Why it was rejected or failed.</param>
 /// <param name="UpdatedAt">When this record last changed.</param>
+/// <param name="Importance">The candidate's global feature importance (its most important inputs), computed at the evaluate step.</param>
+/// <param name="ImportanceNote">Why there is no importance, when there is not.</param>
 public sealed record CandidateReview(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("instanceId")] string InstanceId,
@@ -31,4 +34,6 @@ public sealed record CandidateReview(
     [property: JsonPropertyName("gates")] GateReport? Gates = null,
     [property: JsonPropertyName("approval")] ApprovalDecision? Approval = null,
     [property: JsonPropertyName("reason")] string? Reason = null,
-    [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt = default);
+    [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt = default,
+    [property: JsonPropertyName("importance")] GlobalImportance? Importance = null,
+    [property: JsonPropertyName("importanceNote")] string? ImportanceNote = null);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using Serverless.Core.Explanations;
 using Serverless.Core.Governance;
 using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring.Evaluation;
@@ -36,6 +37,10 @@ public sealed class RetrainingActivities
     private readonly MonitoringBaselineStore _baselines;
     private readonly TimeProvider _clock;
     private readonly AuditLog? _audit;
+    private readonly ExplanationService? _explanations;
+
+    // The review keeps the most important inputs only: it is one table property, and an approver reads the top.
+    private const int ReviewedFeatures = 20;
 
     internal RetrainingActivities(
         SpecStore specs,
@@ -47,9 +52,11 @@ public sealed class RetrainingActivities
         RetrainingRunStore runs,
         MonitoringBaselineStore baselines,
         TimeProvider clock,
-        AuditLog? audit = null)
+        AuditLog? audit = null,
+        ExplanationService? explanations = null)
     {
         _audit = audit;
+        _explanations = explanations;
         _baselines = baselines;
         _clock = clock;
         _specs = specs;
@@ -148,6 +155,8 @@ public sealed class RetrainingActivities
             new MonitoringBaseline(model, candidateVersion, task, $"retraining {run.InstanceId}, dataset {dataset.Id[..12]}, spec version {spec.Version}",
                 dataset.Baseline, candidate.Predictions, _clock.GetUtcNow(), references),
             cancellationToken);
+
+        await RecordImportanceAsync(model, candidateVersion, cancellationToken);
 
         int? championVersion = await ProductionVersionAsync(model, cancellationToken);
         if (championVersion is null)
@@ -307,6 +316,31 @@ public sealed class RetrainingActivities
         }
 
         await _runs.FinishAsync(run.Input.Model, run.InstanceId, input.Result, cancellationToken);
+    }
+
+    /// <summary>
+    /// Computes the candidate's global feature importance against the baseline just stored and keeps it with its review,
+    /// so the approver's read is cheap and the same every time. A model that cannot be explained is noted, not failed.
+    /// </summary>
+    private async Task RecordImportanceAsync(string model, int version, CancellationToken cancellationToken)
+    {
+        if (_explanations is null)
+        {
+            return;
+        }
+
+        GlobalImportance? importance = null;
+        string? note = null;
+        try
+        {
+            importance = (await _explanations.ComputeImportanceAsync(await _registry.GetVersionAsync(model, version, cancellationToken), cancellationToken)).Top(ReviewedFeatures);
+        }
+        catch (ExplanationUnavailableException ex)
+        {
+            note = ex.Message;
+        }
+
+        await PutReviewAsync(model, version, existing => Require(existing, version) with { Importance = importance, ImportanceNote = note }, cancellationToken);
     }
 
     private async Task<int?> ProductionVersionAsync(string model, CancellationToken cancellationToken)

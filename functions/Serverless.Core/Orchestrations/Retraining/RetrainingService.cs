@@ -95,19 +95,24 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
         });
         string? reason = progress?.Reason ?? run.OutcomeReason ?? instance?.FailureDetails?.ErrorMessage;
         bool ended = instance is { IsCompleted: true };
+        int? candidate = progress?.CandidateVersion ?? run.CandidateVersion;
+
+        // The review is this run's only while a later run has not judged the same (external) version again.
+        var review = candidate is int version ? await runs.GetReviewAsync(model, version, cancellationToken) : null;
         return new RetrainingStatus(
             instanceId,
             model,
             runtime,
             ended ? null : progress?.CurrentStep,
             progress?.Steps ?? [],
-            progress?.CandidateVersion ?? run.CandidateVersion,
+            candidate,
             outcome,
             outcome is null ? null : reason,
             run.Trigger,
             run.StartedBy,
             run.StartedAt,
-            instance?.LastUpdatedAt);
+            instance?.LastUpdatedAt,
+            review?.InstanceId == instanceId ? review : null);
     }
 
     /// <summary>The model's <paramref name="top"/> newest retrainings, newest first, with each one's runtime status.</summary>
@@ -120,10 +125,22 @@ public sealed partial class RetrainingService(SpecStore specs, DatasetStore data
         foreach (var run in list)
         {
             var instance = await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: false, cancellationToken);
+
+            // The step (and so a wait for a reviewer) is in the custom status, which comes only with inputs and
+            // outputs: read again for the running one (a model runs one retraining at a time).
+            RetrainingProgress? progress = null;
+            if (instance is { IsCompleted: false, RuntimeStatus: OrchestrationRuntimeStatus.Running })
+            {
+                var running = await client.GetInstanceAsync(run.InstanceId, getInputsAndOutputs: true, cancellationToken);
+                progress = running?.SerializedCustomStatus is { Length: > 0 } ? running.ReadCustomStatusAs<RetrainingProgress>() : null;
+            }
+
             withStatus.Add(run with
             {
                 RuntimeStatus = instance?.RuntimeStatus.ToString() ?? "Pending",
                 Outcome = run.Outcome ?? (instance?.RuntimeStatus == OrchestrationRuntimeStatus.Terminated ? RetrainingOutcomes.Terminated : null),
+                CurrentStep = progress?.CurrentStep,
+                CandidateVersion = run.CandidateVersion ?? progress?.CandidateVersion,
             });
         }
 

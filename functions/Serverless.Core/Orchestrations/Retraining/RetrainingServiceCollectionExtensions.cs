@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Serverless.Core.Explanations;
 using Serverless.Core.Governance.Audit;
 using Serverless.Core.Lineage;
 using Serverless.Core.Monitoring.Evaluation;
@@ -48,7 +49,8 @@ public static class RetrainingServiceCollectionExtensions
             sp.GetRequiredService<RetrainingRunStore>(),
             sp.GetRequiredService<MonitoringBaselineStore>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<AuditLog>()));
+            sp.GetService<AuditLog>(),
+            sp.GetService<ExplanationService>()));
         return services;
     }
 }

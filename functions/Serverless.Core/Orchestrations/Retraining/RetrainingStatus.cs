@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Serverless.Core.Orchestrations.Retraining;
 
-/// <summary>A retraining as <c>GET /models/{name}/retrainings/{id}</c> shows it.</summary>
+/// <summary>
+/// A retraining as <c>GET /models/{name}/retrainings/{id}</c> shows it; once its candidate is evaluated, with the
+/// candidate's review (metrics beside production's, fairness per protected group, gates, global feature importance):
+/// what an approver reads before deciding.
+/// </summary>
 public sealed record RetrainingStatus(
     [property: JsonPropertyName("instanceId")] string InstanceId,
     [property: JsonPropertyName("model")] string Model,
@@ -15,4 +19,5 @@ public sealed record RetrainingStatus(
     [property: JsonPropertyName("trigger")] string Trigger,
     [property: JsonPropertyName("startedBy")] string StartedBy,
     [property: JsonPropertyName("startedAt")] DateTimeOffset StartedAt,
-    [property: JsonPropertyName("lastUpdatedAt")] DateTimeOffset? LastUpdatedAt);
+    [property: JsonPropertyName("lastUpdatedAt")] DateTimeOffset? LastUpdatedAt,
+    [property: JsonPropertyName("review")] CandidateReview? Review = null);
