@@ -10,6 +10,7 @@ using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
 using Serverless.Core.Serving.Cache;
 using Serverless.Core.Serving.Execution;
+using Serverless.Core.Serving.Shadow;
 
 namespace Serverless.Core.Serving;
 
@@ -33,6 +34,9 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ModelExecutor>();
         services.AddSingleton<ServingMetrics>();
+        services.AddSingleton<ShadowQueue>();
+        services.AddSingleton<ShadowStore>();
+        services.AddHostedService<ShadowWorker>();
         services.AddSingleton(sp => new InferenceService(
             sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<ModelCache>(),
@@ -43,7 +47,8 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<ILogger<InferenceService>>(),
             sp.GetRequiredService<ServingMetrics>(),
             sp.GetService<PredictionSampler>(),
-            sp.GetService<ExplanationService>()));
+            sp.GetService<ExplanationService>(),
+            sp.GetService<ShadowQueue>()));
         return services;
     }
 }

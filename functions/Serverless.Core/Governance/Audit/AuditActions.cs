@@ -38,4 +38,19 @@ public static class AuditActions
 
     /// <summary>A monitoring evaluation requested by hand.</summary>
     public const string MonitoringEvaluate = "monitoring.evaluate";
+
+    /// <summary>An alias's canary started or changed (version and weight).</summary>
+    public const string CanarySet = "alias.canary.set";
+
+    /// <summary>An alias's canary promoted: it became the alias's version.</summary>
+    public const string CanaryPromote = "alias.canary.promote";
+
+    /// <summary>An alias's canary aborted.</summary>
+    public const string CanaryAbort = "alias.canary.abort";
+
+    /// <summary>An alias's shadow version set or changed.</summary>
+    public const string ShadowSet = "alias.shadow.set";
+
+    /// <summary>An alias's shadow version stopped.</summary>
+    public const string ShadowStop = "alias.shadow.stop";
 }
