@@ -35,8 +35,6 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton<ModelExecutor>();
         services.AddSingleton<ServingMetrics>();
         services.AddSingleton<ShadowQueue>();
-        services.AddSingleton<ShadowStore>();
-        services.AddHostedService<ShadowWorker>();
         services.AddSingleton(sp => new InferenceService(
             sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<ModelCache>(),
@@ -49,6 +47,17 @@ public static class ServingServiceCollectionExtensions
             sp.GetService<PredictionSampler>(),
             sp.GetService<ExplanationService>(),
             sp.GetService<ShadowQueue>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the worker that answers the shadow queue's copies off the request path and the store of their comparisons
+    /// (<see cref="ServingOptions.ShadowTable"/>). Needs the table client registered too.
+    /// </summary>
+    public static IServiceCollection AddShadowComparisons(this IServiceCollection services)
+    {
+        services.AddSingleton<ShadowStore>();
+        services.AddHostedService<ShadowWorker>();
         return services;
     }
 }
