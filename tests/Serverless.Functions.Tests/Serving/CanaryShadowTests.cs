@@ -130,6 +130,13 @@ public sealed class CanaryShadowTests(CanaryShadowTests.CanaryFixture fixture) :
             ["manual", "canary-start", "canary-abort", "canary-start", "canary-promotion"],
             info.GetProperty("aliasHistory").EnumerateArray().Select(c => c.GetProperty("kind").GetString()));
         Assert.Equal(2, info.GetProperty("aliases").GetProperty("production").GetInt32());
+        var (_, audit) = await SendAsync(HttpMethod.Get, $"/audit?model={model}");
+        Assert.Equal(
+            [("alias.canary.set", "half and half"), ("alias.canary.abort", "abort"), ("alias.canary.set", ""), ("alias.canary.promote", "looks good")],
+            audit.GetProperty("entries").EnumerateArray()
+                .Select(e => e.GetProperty("entry"))
+                .Where(e => e.GetProperty("action").GetString()!.StartsWith("alias.canary", StringComparison.Ordinal))
+                .Select(e => (e.GetProperty("action").GetString(), e.TryGetProperty("reason", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : "")));
     }
 
     [Fact]
