@@ -15,7 +15,8 @@ namespace Serverless.Functions.Registry;
 /// <summary>
 /// How an alias splits and copies its traffic: a canary version that takes a share of the requests (started,
 /// promoted, aborted) and a shadow version that answers a copy of them for comparison. Each change is recorded in the
-/// alias history with who made it and the body's optional <c>reason</c>, and in the audit log.
+/// alias history with who made it and the body's optional <c>reason</c>, and in the audit log. Anonymous at the host:
+/// the app's role check is the only gate.
 /// </summary>
 public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows)
 {
@@ -26,7 +27,7 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
     [Function("SetAliasCanary")]
     [Audited(AuditActions.CanarySet)]
     public async Task<IActionResult> SetCanary(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "models/{name}/aliases/{alias}/canary")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "models/{name}/aliases/{alias}/canary")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken)
@@ -56,7 +57,7 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
     [Function("PromoteAliasCanary")]
     [Audited(AuditActions.CanaryPromote)]
     public Task<IActionResult> PromoteCanary(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/aliases/{alias}/canary/promote")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/aliases/{alias}/canary/promote")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken) =>
@@ -72,7 +73,7 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
     [Function("AbortAliasCanary")]
     [Audited(AuditActions.CanaryAbort)]
     public Task<IActionResult> AbortCanary(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "models/{name}/aliases/{alias}/canary")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "models/{name}/aliases/{alias}/canary")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken) =>
@@ -88,7 +89,7 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
     [Function("SetAliasShadow")]
     [Audited(AuditActions.ShadowSet)]
     public async Task<IActionResult> SetShadow(
-        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "models/{name}/aliases/{alias}/shadow")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "models/{name}/aliases/{alias}/shadow")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken)
@@ -118,7 +119,7 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
     [Function("StopAliasShadow")]
     [Audited(AuditActions.ShadowStop)]
     public Task<IActionResult> StopShadow(
-        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "models/{name}/aliases/{alias}/shadow")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "models/{name}/aliases/{alias}/shadow")] HttpRequest request,
         string name,
         string alias,
         CancellationToken cancellationToken) =>
@@ -136,7 +137,7 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
     [RequireRole(PlatformRoles.Operator, PlatformRoles.DataScientist, PlatformRoles.Approver, PlatformRoles.Auditor)]
     [Function("GetShadowComparison")]
     public Task<IActionResult> GetShadow(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/shadow")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/shadow")] HttpRequest request,
         string name,
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await shadows.SummarizeAsync(name, cancellationToken)));
