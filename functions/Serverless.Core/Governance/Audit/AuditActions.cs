@@ -33,12 +33,6 @@ public static class AuditActions
     /// <summary>Production rolled back by an operator.</summary>
     public const string AliasRollback = "alias.rollback";
 
-    /// <summary>Production rolled back by the monitoring guardrail.</summary>
-    public const string GuardrailRollback = "guardrail.rollback";
-
-    /// <summary>A monitoring evaluation requested by hand.</summary>
-    public const string MonitoringEvaluate = "monitoring.evaluate";
-
     /// <summary>An alias's canary started or changed (version and weight).</summary>
     public const string CanarySet = "alias.canary.set";
 
@@ -53,4 +47,10 @@ public static class AuditActions
 
     /// <summary>An alias's shadow version stopped.</summary>
     public const string ShadowStop = "alias.shadow.stop";
+
+    /// <summary>Production rolled back by the monitoring guardrail.</summary>
+    public const string GuardrailRollback = "guardrail.rollback";
+
+    /// <summary>A monitoring evaluation requested by hand.</summary>
+    public const string MonitoringEvaluate = "monitoring.evaluate";
 }
