@@ -88,6 +88,10 @@ param servingIdleUnloadAfter string = '00:10:00'
 @description('Age at which an instance re-reads a resolved alias in the background: the longest it serves the previous version after a promotion or rollback.')
 param servingAliasRefreshInterval string = '00:00:05'
 
+@description('Most copies of requests one instance holds for an alias\'s shadow version (Serving__ShadowQueueCapacity); beyond it a copy is dropped and counted.')
+@minValue(1)
+param servingShadowQueueCapacity int = 1000
+
 @description('An OTLP endpoint (OTEL_EXPORTER_OTLP_ENDPOINT) the Functions host and the worker export telemetry to, besides Application Insights; empty for none.')
 param otlpEndpoint string = ''
 
@@ -216,6 +220,8 @@ module functionApp 'modules/functionapp.bicep' = {
       Serving__MaxRunTime: servingMaxRunTime
       Serving__MaxOutputElements: '10000000'
       Serving__MaxResponseBytes: '67108864'
+      Serving__ShadowQueueCapacity: string(servingShadowQueueCapacity)
+      Serving__ShadowTable: 'shadowcomparisons'
       Monitoring__SampleRate: '0.1'
       Monitoring__SampleRateRefresh: '00:00:30'
       Monitoring__BufferCapacity: '10000'

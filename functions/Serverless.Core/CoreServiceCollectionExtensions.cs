@@ -44,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddAudit(configuration);
         services.AddServing(configuration);
+        services.AddShadowComparisons();
         services.AddMonitoring(configuration);
         services.AddExplanations(configuration);
         services.AddRetraining(configuration);

@@ -29,6 +29,7 @@ internal static class CliApp
             .Append(DatasetsCommands.Create(runner))
             .Concat(RetrainingCommands.Create(runner))
             .Append(MonitoringCommands.Create(runner))
+            .Concat(TrafficCommands.Create(runner))
             .Append(AuditCommands.Create(runner)))
         {
             root.Add(command);

@@ -20,7 +20,7 @@ public sealed class LineageService(ModelRegistry registry, RetrainingRunStore ru
         var dataset = training is null
             ? null
             : await datasets.FindSnapshotAsync(training.DatasetId, (await specs.GetAsync(model, training.SpecVersion, cancellationToken)).Spec, training.DatasetSource, cancellationToken);
-        var history = info.AliasHistory.Where(c => c.Version == version || c.PreviousVersion == version).OrderBy(c => c.ChangedAt).ToList();
+        var history = info.AliasHistory.Where(c => c.Version == version || c.PreviousVersion == version || c.CanaryVersion == version || c.ShadowVersion == version).OrderBy(c => c.ChangedAt).ToList();
         string status = review?.Status ?? "registered";
         if (status == "promoted" && history.LastOrDefault(c => c.Alias == Orchestrations.Retraining.RetrainingActivities.ProductionAlias) is { Kind: AliasMoveKinds.Rollback } last && last.PreviousVersion == version)
         {

@@ -10,6 +10,9 @@ namespace Serverless.Core.Registry;
 /// <param name="ChangedBy">Who or what moved it.</param>
 /// <param name="Kind">Why it moved: <see cref="AliasMoveKinds"/>.</param>
 /// <param name="Reason">What the mover said, if anything.</param>
+/// <param name="CanaryVersion">For a canary's start, promotion or abort: the canary version it concerns.</param>
+/// <param name="CanaryWeight">For a canary's start: its share of the traffic.</param>
+/// <param name="ShadowVersion">For a shadow's start or stop: the shadow version it concerns.</param>
 public sealed record AliasChange(
     [property: JsonPropertyName("alias")] string Alias,
     [property: JsonPropertyName("version")] int Version,
@@ -17,4 +20,7 @@ public sealed record AliasChange(
     [property: JsonPropertyName("changedAt")] DateTimeOffset ChangedAt,
     [property: JsonPropertyName("changedBy")] string ChangedBy,
     [property: JsonPropertyName("kind")] string Kind = AliasMoveKinds.Manual,
-    [property: JsonPropertyName("reason")] string? Reason = null);
+    [property: JsonPropertyName("reason")] string? Reason = null,
+    [property: JsonPropertyName("canaryVersion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? CanaryVersion = null,
+    [property: JsonPropertyName("canaryWeight"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CanaryWeight = null,
+    [property: JsonPropertyName("shadowVersion"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? ShadowVersion = null);

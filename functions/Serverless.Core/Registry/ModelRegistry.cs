@@ -237,7 +237,7 @@ public sealed partial class ModelRegistry
         ArgumentNullException.ThrowIfNull(move);
         ValidateName(name);
         ValidateAlias(alias);
-        await GetVersionAsync(name, version, cancellationToken);
+        var target = await GetVersionAsync(name, version, cancellationToken);
         for (int attempt = 1; ; attempt++)
         {
             if (move.OperationId is not null && await FindAliasMoveAsync(name, move.OperationId, cancellationToken) is { } done)
@@ -253,16 +253,24 @@ public sealed partial class ModelRegistry
             }
 
             var now = _clock.GetUtcNow();
-            var change = new AliasChange(alias!, version, current.HasValue ? current.Value!.GetInt32("Version") : null, now, move.ChangedBy, move.Kind, move.Reason);
+            var previous = current.HasValue ? current.Value! : null;
+            var change = new AliasChange(
+                alias!, version, previous?.GetInt32("Version"), now, move.ChangedBy, move.Kind, move.Reason,
+                CanaryVersion: move.Kind == AliasMoveKinds.CanaryPromotion ? previous?.GetInt32(CanaryVersionColumn) : null);
             var aliasRow = new TableEntity(name, AliasRow(alias!)) { ["Version"] = version, ["ChangedAt"] = now, ["ChangedBy"] = move.ChangedBy };
             string logKey = $"aliaslog-{now.UtcTicks:D19}-{Guid.NewGuid():N}";
             List<TableTransactionAction> actions =
             [
-                current.HasValue
-                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, aliasRow, current.Value!.ETag)
+                previous is not null
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, aliasRow, previous.ETag)
                     : new TableTransactionAction(TableTransactionActionType.Add, aliasRow),
                 new TableTransactionAction(TableTransactionActionType.Add, ToEntity(name, logKey, change)),
             ];
+            if (previous is not null)
+            {
+                actions.AddRange(await CarryRoutesAsync(previous, aliasRow, target, move, logKey, now, cancellationToken));
+            }
+
             if (move.OperationId is not null)
             {
                 actions.Add(new TableTransactionAction(
@@ -401,6 +409,7 @@ public sealed partial class ModelRegistry
         TableEntity? model = null;
         var versions = new List<ModelVersionInfo>();
         var aliases = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var routes = new List<AliasRoute>();
         var history = new List<AliasChange>();
         var events = new List<ModelEvent>();
         await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == name, cancellationToken: cancellationToken))
@@ -416,6 +425,10 @@ public sealed partial class ModelRegistry
             else if (row.RowKey.StartsWith("alias-", StringComparison.Ordinal))
             {
                 aliases[row.RowKey["alias-".Length..]] = row.GetInt32("Version") ?? 0;
+                if (ToRoute(row) is { IsSplit: true } route)
+                {
+                    routes.Add(route);
+                }
             }
             else if (row.RowKey.StartsWith("aliaslog-", StringComparison.Ordinal))
             {
@@ -432,7 +445,7 @@ public sealed partial class ModelRegistry
             throw new ModelNotFoundException($"No model named '{name}'.");
         }
 
-        return new ModelInfo(name, model.GetInt32("LatestVersion") ?? 0, model.GetDateTimeOffset("CreatedAt") ?? default, aliases, versions, history, events);
+        return new ModelInfo(name, model.GetInt32("LatestVersion") ?? 0, model.GetDateTimeOffset("CreatedAt") ?? default, aliases, versions, history, events, routes.Count > 0 ? routes : null);
     }
 
     /// <summary>Every model's name, latest version and aliases.</summary>
@@ -510,6 +523,9 @@ public sealed partial class ModelRegistry
         ["ChangedBy"] = change.ChangedBy,
         ["Kind"] = change.Kind,
         ["Reason"] = change.Reason,
+        [CanaryVersionColumn] = change.CanaryVersion,
+        [CanaryWeightColumn] = change.CanaryWeight,
+        [ShadowVersionColumn] = change.ShadowVersion,
     };
 
     private static AliasChange FromAliasLog(TableEntity row) => new(
@@ -519,7 +535,10 @@ public sealed partial class ModelRegistry
         row.GetDateTimeOffset("ChangedAt") ?? default,
         row.GetString("ChangedBy"),
         row.GetString("Kind") ?? AliasMoveKinds.Manual,
-        row.GetString("Reason"));
+        row.GetString("Reason"),
+        row.GetInt32(CanaryVersionColumn),
+        row.GetDouble(CanaryWeightColumn),
+        row.GetInt32(ShadowVersionColumn));
 
     private static string VersionRow(int version) => "version-" + version.ToString("D10", CultureInfo.InvariantCulture);
 

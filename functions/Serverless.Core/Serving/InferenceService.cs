@@ -10,6 +10,8 @@ using Serverless.Core.Registry;
 using Serverless.Core.Serving.Cache;
 using Serverless.Core.Serving.Execution;
 using Serverless.Core.Serving.Protocol;
+using Serverless.Core.Serving.Routing;
+using Serverless.Core.Serving.Shadow;
 
 namespace Serverless.Core.Serving;
 
@@ -36,6 +38,7 @@ public sealed class InferenceService
     private readonly PredictionSampler? _sampler;
     private readonly ServingMetrics _metrics;
     private readonly ExplanationService? _explanations;
+    private readonly ShadowQueue? _shadows;
 
     internal InferenceService(
         ModelRegistry registry,
@@ -47,8 +50,10 @@ public sealed class InferenceService
         ILogger<InferenceService> logger,
         ServingMetrics metrics,
         PredictionSampler? sampler = null,
-        ExplanationService? explanations = null)
+        ExplanationService? explanations = null,
+        ShadowQueue? shadows = null)
     {
+        _shadows = shadows;
         _explanations = explanations;
         _metrics = metrics;
         _sampler = sampler;
@@ -71,17 +76,26 @@ public sealed class InferenceService
     /// <exception cref="ModelNotFoundException">No such model, version or alias.</exception>
     public async Task<ModelVersionInfo> ResolveAsync(string name, string? version, string? alias, CancellationToken cancellationToken)
     {
+        return (await ResolveRouteAsync(name, version, alias, cancellationToken)).Main;
+    }
+
+    /// <summary>
+    /// The versions a request may go to: an explicit <paramref name="version"/> alone (never split), else the alias's
+    /// version with its canary and shadow, as read within the last <see cref="ServingOptions.AliasRefreshInterval"/>.
+    /// </summary>
+    internal async Task<ServingRoute> ResolveRouteAsync(string name, string? version, string? alias, CancellationToken cancellationToken)
+    {
         if (ModelReference.Validate(name, version, alias) is int number)
         {
             // A version never changes once registered, so it may be kept as long as it is used.
             return (await _lookups.GetOrCreateAsync(("version", name, number), async entry =>
             {
                 entry.SlidingExpiration = TimeSpan.FromMinutes(10);
-                return await _registry.GetVersionAsync(name, number, cancellationToken);
+                return new ServingRoute(await _registry.GetVersionAsync(name, number, cancellationToken));
             }))!;
         }
 
-        return await _aliases.ResolveAsync(name, alias ?? ServingAlias, cancellationToken);
+        return await _aliases.ResolveRouteAsync(name, alias ?? ServingAlias, cancellationToken);
     }
 
     /// <summary>Loads the version (if it is not loaded) so that it is ready to serve; returns it.</summary>
@@ -92,30 +106,34 @@ public sealed class InferenceService
         return info;
     }
 
-    /// <summary>Runs an Open Inference Protocol inference request; returns the response's UTF-8 JSON.</summary>
+    /// <summary>
+    /// Runs an Open Inference Protocol inference request; returns the response's UTF-8 JSON. Without a version the
+    /// alias's route decides the version: its canary takes its weight of the requests, sticky by
+    /// <paramref name="routingKey"/> (else by <c>parameters.routing_key</c>, else at random), and a copy of a request its
+    /// own version answered goes to its shadow.
+    /// </summary>
     /// <exception cref="InvalidInferenceRequestException">The request does not fit the model; the message says why.</exception>
     /// <exception cref="RequestLimitExceededException">The request asks for more than one request may cost.</exception>
-    public async Task<ReadOnlyMemory<byte>> InferAsync(string name, string? version, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> InferAsync(string name, string? version, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, string? routingKey = null)
     {
         long start = Stopwatch.GetTimestamp();
         ModelVersionInfo? info = null;
         try
         {
-            info = await ResolveAsync(name, version, null, cancellationToken);
+            var route = await ResolveRouteAsync(name, version, null, cancellationToken);
+            info = route.Main;
             using var document = JsonBody.Parse(body);
             OpenInferenceCodec.CheckForm(document.RootElement);
-            using var lease = await _cache.AcquireAsync(info, cancellationToken);
-            using var request = OpenInferenceCodec.Read(document.RootElement, lease.Model);
-            using var results = _executor.Run(lease.Model, request.InputNames, request.Inputs, request.OutputNames, cancellationToken);
-            var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
-            using (var writer = new Utf8JsonWriter(buffer))
+            if (route.Canary is not null)
             {
-                OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
+                info = route.Pick(routingKey ?? CanaryRouter.FromInference(document.RootElement));
             }
 
-            _sampler?.SampleInference(info, document.RootElement, buffer.WrittenMemory);
+            var response = await RunInferenceAsync(info, document.RootElement, cancellationToken);
+            _sampler?.SampleInference(info, document.RootElement, response);
+            Shadow(route, info, ServingMetrics.OpenInference, body, response);
             _metrics.RecordSuccess(info, ServingMetrics.OpenInference, start);
-            return buffer.WrittenMemory;
+            return response;
         }
         catch (Exception ex) when (_metrics.RecordFailure(name, info, ServingMetrics.OpenInference, ex, start, cancellationToken))
         {
@@ -130,60 +148,27 @@ public sealed class InferenceService
     /// <exception cref="InvalidInferenceRequestException">The rows do not fit the model; the message says why.</exception>
     /// <exception cref="RequestLimitExceededException">The request asks for more than one request may cost.</exception>
     /// <exception cref="ExplanationUnavailableException">Explanations were asked for and the version cannot be explained.</exception>
-    public async Task<ReadOnlyMemory<byte>> PredictAsync(string name, string? version, string? alias, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool explain = false)
+    public async Task<ReadOnlyMemory<byte>> PredictAsync(
+        string name, string? version, string? alias, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, bool explain = false, string? routingKey = null)
     {
         long start = Stopwatch.GetTimestamp();
         ModelVersionInfo? info = null;
         try
         {
-            info = await ResolveAsync(name, version, alias, cancellationToken);
+            var route = await ResolveRouteAsync(name, version, alias, cancellationToken);
+            info = route.Main;
             using var document = JsonBody.Parse(body);
-            if (!document.RootElement.TryGetProperty("rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array || rowsElement.GetArrayLength() == 0)
+            if (route.Canary is not null)
             {
-                throw new InvalidInferenceRequestException("The request needs 'rows': an array of objects, one per row, mapping feature names to values.");
+                info = route.Pick(routingKey ?? CanaryRouter.FromRecords(document.RootElement));
             }
 
-            using var lease = await _cache.AcquireAsync(info, cancellationToken);
-            var model = lease.Model;
-            JsonElement[] rows = [.. rowsElement.EnumerateArray()];
-            var plan = model.RecordsPlan;
-            var explained = explain
-                ? await (_explanations ?? throw new ExplanationUnavailableException("Explanations are not set up in this app.")).ExplainAsync(info, model, rows, cancellationToken)
-                : default;
-            var ids = new List<string>(rows.Length);
-            var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 512);
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("model_name", info.Name);
-                writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
-                writer.WriteStartArray("predictions");
-                foreach (var batch in RecordsCodec.Batches(model, rows))
-                {
-                    var inputs = RecordsCodec.ReadInputs(model, batch);
-                    try
-                    {
-                        using var results = _executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
-                        RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, () => Remember(ids, NewPredictionId()));
-                    }
-                    finally
-                    {
-                        inputs.ForEach(v => v.Dispose());
-                    }
-                }
-
-                writer.WriteEndArray();
-                if (explained.Explainer is not null)
-                {
-                    ExplanationService.Write(writer, explained.Explainer, explained.Rows, ids);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            _sampler?.SampleRecords(info, rows, buffer.WrittenMemory);
+            JsonElement[] rows = Rows(document.RootElement);
+            var response = await RunRecordsAsync(info, rows, explain, cancellationToken);
+            _sampler?.SampleRecords(info, rows, response);
+            Shadow(route, info, ServingMetrics.Records, body, response);
             _metrics.RecordSuccess(info, ServingMetrics.Records, start);
-            return buffer.WrittenMemory;
+            return response;
         }
         catch (Exception ex) when (_metrics.RecordFailure(name, info, ServingMetrics.Records, ex, start, cancellationToken))
         {
@@ -191,8 +176,93 @@ public sealed class InferenceService
         }
     }
 
+    /// <summary>Answers a copy of a request with its shadow version, as <see cref="InferAsync"/> or <see cref="PredictAsync"/> would, but unsampled and uncounted.</summary>
+    internal async Task<ReadOnlyMemory<byte>> RunShadowAsync(ShadowRequest request, CancellationToken cancellationToken)
+    {
+        using var document = JsonBody.Parse(request.Body);
+        return request.Protocol == ServingMetrics.Records
+            ? await RunRecordsAsync(request.Shadow, Rows(document.RootElement), explain: false, cancellationToken)
+            : await RunInferenceAsync(request.Shadow, document.RootElement, cancellationToken);
+    }
+
     /// <summary>What this instance's model cache holds and has done.</summary>
     public ModelCacheStatistics GetCacheStatistics() => _cache.GetStatistics();
+
+    private static JsonElement[] Rows(JsonElement request)
+    {
+        if (!request.TryGetProperty("rows", out var rowsElement) || rowsElement.ValueKind != JsonValueKind.Array || rowsElement.GetArrayLength() == 0)
+        {
+            throw new InvalidInferenceRequestException("The request needs 'rows': an array of objects, one per row, mapping feature names to values.");
+        }
+
+        return [.. rowsElement.EnumerateArray()];
+    }
+
+    private async Task<ReadOnlyMemory<byte>> RunInferenceAsync(ModelVersionInfo info, JsonElement root, CancellationToken cancellationToken)
+    {
+        using var lease = await _cache.AcquireAsync(info, cancellationToken);
+        using var request = OpenInferenceCodec.Read(root, lease.Model);
+        using var results = _executor.Run(lease.Model, request.InputNames, request.Inputs, request.OutputNames, cancellationToken);
+        var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    private async Task<ReadOnlyMemory<byte>> RunRecordsAsync(ModelVersionInfo info, JsonElement[] rows, bool explain, CancellationToken cancellationToken)
+    {
+        using var lease = await _cache.AcquireAsync(info, cancellationToken);
+        var model = lease.Model;
+        var plan = model.RecordsPlan;
+        var explained = explain
+            ? await (_explanations ?? throw new ExplanationUnavailableException("Explanations are not set up in this app.")).ExplainAsync(info, model, rows, cancellationToken)
+            : default;
+        var ids = new List<string>(rows.Length);
+        var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 512);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model_name", info.Name);
+            writer.WriteString("model_version", info.Version.ToString(CultureInfo.InvariantCulture));
+            writer.WriteStartArray("predictions");
+            foreach (var batch in RecordsCodec.Batches(model, rows))
+            {
+                var inputs = RecordsCodec.ReadInputs(model, batch);
+                try
+                {
+                    using var results = _executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
+                    RecordsCodec.WritePredictions(writer, model, results.Values, batch.Count, () => Remember(ids, NewPredictionId()));
+                }
+                finally
+                {
+                    inputs.ForEach(v => v.Dispose());
+                }
+            }
+
+            writer.WriteEndArray();
+            if (explained.Explainer is not null)
+            {
+                ExplanationService.Write(writer, explained.Explainer, explained.Rows, ids);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
+    }
+
+    /// <summary>Queues a copy of a request that the alias's own version answered for its shadow, if it has one. Never blocks.</summary>
+    private void Shadow(ServingRoute route, ModelVersionInfo answered, string protocol, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response)
+    {
+        if (route.Shadow is { } shadow && _shadows is not null && ReferenceEquals(answered, route.Main))
+        {
+            // Copies: the buffers are the caller's once the answer is returned.
+            _shadows.Offer(new ShadowRequest(route.Alias!, answered.Version, shadow, protocol, body.ToArray(), response.ToArray()));
+        }
+    }
 
     private static string NewPredictionId() => Guid.CreateVersion7().ToString();
 

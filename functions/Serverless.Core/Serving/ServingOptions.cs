@@ -50,4 +50,13 @@ public sealed class ServingOptions
     /// process creates.
     /// </summary>
     public long MaxInferenceMemoryBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// Most copies of requests waiting for an alias's shadow version on one instance; beyond it a copy is dropped and
+    /// counted (the caller is never kept waiting for a shadow).
+    /// </summary>
+    public int ShadowQueueCapacity { get; set; } = 1000;
+
+    /// <summary>Table of the shadow comparisons: a row per compared prediction, one partition per model.</summary>
+    public string ShadowTable { get; set; } = "shadowcomparisons";
 }

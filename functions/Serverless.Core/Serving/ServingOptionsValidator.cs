@@ -31,6 +31,12 @@ internal sealed class ServingOptionsValidator : IValidateOptions<ServingOptions>
         Positive(nameof(options.MaxOutputElements), options.MaxOutputElements);
         Positive(nameof(options.MaxResponseBytes), options.MaxResponseBytes);
         Positive(nameof(options.MaxInferenceMemoryBytes), options.MaxInferenceMemoryBytes);
+        Positive(nameof(options.ShadowQueueCapacity), options.ShadowQueueCapacity);
+        if (!Storage.StorageNames.IsTableName(options.ShadowTable))
+        {
+            failures.Add($"Serving__ShadowTable '{options.ShadowTable}' is not a valid table name: 3 to 63 letters and digits, starting with a letter.");
+        }
+
         PositiveTime(nameof(options.IdleUnloadAfter), options.IdleUnloadAfter);
         PositiveTime(nameof(options.AliasRefreshInterval), options.AliasRefreshInterval);
         PositiveTime(nameof(options.MaxRunTime), options.MaxRunTime);

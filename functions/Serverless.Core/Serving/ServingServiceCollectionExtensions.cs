@@ -10,6 +10,7 @@ using Serverless.Core.Registry;
 using Serverless.Core.Serving.Artifacts;
 using Serverless.Core.Serving.Cache;
 using Serverless.Core.Serving.Execution;
+using Serverless.Core.Serving.Shadow;
 
 namespace Serverless.Core.Serving;
 
@@ -33,6 +34,7 @@ public static class ServingServiceCollectionExtensions
         services.AddSingleton<ModelCache>();
         services.AddSingleton<ModelExecutor>();
         services.AddSingleton<ServingMetrics>();
+        services.AddSingleton<ShadowQueue>();
         services.AddSingleton(sp => new InferenceService(
             sp.GetRequiredService<ModelRegistry>(),
             sp.GetRequiredService<ModelCache>(),
@@ -43,7 +45,19 @@ public static class ServingServiceCollectionExtensions
             sp.GetRequiredService<ILogger<InferenceService>>(),
             sp.GetRequiredService<ServingMetrics>(),
             sp.GetService<PredictionSampler>(),
-            sp.GetService<ExplanationService>()));
+            sp.GetService<ExplanationService>(),
+            sp.GetService<ShadowQueue>()));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the worker that answers the shadow queue's copies off the request path and the store of their comparisons
+    /// (<see cref="ServingOptions.ShadowTable"/>). Needs the table client registered too.
+    /// </summary>
+    public static IServiceCollection AddShadowComparisons(this IServiceCollection services)
+    {
+        services.AddSingleton<ShadowStore>();
+        services.AddHostedService<ShadowWorker>();
         return services;
     }
 }

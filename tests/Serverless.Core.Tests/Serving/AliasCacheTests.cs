@@ -77,4 +77,23 @@ public sealed class AliasCacheTests
 
         Assert.Equal(1, (await aliases.ResolveAsync(name, "production", CancellationToken.None)).Version);
     }
+
+    [Fact]
+    public async Task ResolveRouteAsync_CanaryAndShadowSetWhileIdle_FirstRequestGetsTheWholeRoute()
+    {
+        var (registry, name) = await TwoVersionsAsync(production: 1);
+        var clock = new FakeTimeProvider();
+        var aliases = Aliases(registry, clock);
+        var before = await aliases.ResolveRouteAsync(name, "production", CancellationToken.None);
+
+        clock.Advance(TimeSpan.FromSeconds(6));
+        await registry.SetCanaryAsync(name, "production", 2, 0.25, "tests", null, CancellationToken.None);
+        await registry.SetShadowAsync(name, "production", 2, "tests", null, CancellationToken.None);
+        var after = await aliases.ResolveRouteAsync(name, "production", CancellationToken.None);
+
+        Assert.Equal((1, (int?)null, (int?)null), (before.Main.Version, before.Canary?.Version, before.Shadow?.Version));
+        Assert.Equal((1, (int?)2, 0.25, (int?)2, "production"), (after.Main.Version, after.Canary?.Version, after.CanaryWeight, after.Shadow?.Version, after.Alias));
+        // The version read once is reused, not read again.
+        Assert.Same(before.Main, after.Main);
+    }
 }

@@ -17,6 +17,8 @@ public sealed class ServingOptionsValidatorTests
     [InlineData("Serving:MaxInferenceMemoryBytes", "8589934592", "Serving__MaxInferenceMemoryBytes must be at most")]
     [InlineData("Serving:AliasRefreshInterval", "00:00:00", "Serving__AliasRefreshInterval")]
     [InlineData("Serving:MaxLoadedModels", "-1", "Serving__MaxLoadedModels")]
+    [InlineData("Serving:ShadowQueueCapacity", "0", "Serving__ShadowQueueCapacity must be greater than 0")]
+    [InlineData("Serving:ShadowTable", "shadow-table", "Serving__ShadowTable 'shadow-table' is not a valid table name")]
     public async Task StartAsync_BadServingSetting_StopsStartUpNamingIt(string key, string value, string expected)
     {
         var builder = Host.CreateApplicationBuilder();

@@ -57,6 +57,11 @@ public sealed class FunctionAccessCatalogTests
     [InlineData("StartRetraining", PlatformRoles.DataScientist)]
     [InlineData("SetModelAlias", PlatformRoles.Operator)]
     [InlineData("RollbackModel", PlatformRoles.Operator)]
+    [InlineData("SetAliasCanary", PlatformRoles.Operator)]
+    [InlineData("PromoteAliasCanary", PlatformRoles.Operator)]
+    [InlineData("AbortAliasCanary", PlatformRoles.Operator)]
+    [InlineData("SetAliasShadow", PlatformRoles.Operator)]
+    [InlineData("StopAliasShadow", PlatformRoles.Operator)]
     [InlineData("DecideRetraining", PlatformRoles.Approver)]
     public void Find_GovernedAction_NeedsExactlyItsRole(string function, string role)
     {

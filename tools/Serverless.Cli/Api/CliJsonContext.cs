@@ -6,4 +6,7 @@ namespace Serverless.Cli.Api;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RetrainRequest))]
 [JsonSerializable(typeof(ReasonRequest))]
+[JsonSerializable(typeof(CanaryRequest))]
+[JsonSerializable(typeof(ShadowRequest))]
+[JsonSerializable(typeof(OptionalReasonRequest))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

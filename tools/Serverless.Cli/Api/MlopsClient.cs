@@ -59,6 +59,30 @@ internal sealed class MlopsClient : IDisposable
     public Task<JsonElement> RollbackAsync(string name, string reason, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Post, $"models/{Segment(name)}/rollback", Json(new ReasonRequest(reason), CliJsonContext.Default.ReasonRequest), cancellationToken);
 
+    /// <summary><c>PUT /models/{name}/aliases/{alias}/canary</c>: starts or changes the alias's canary.</summary>
+    public Task<JsonElement> SetCanaryAsync(string name, string alias, CanaryRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, $"{AliasPath(name, alias)}/canary", Json(request, CliJsonContext.Default.CanaryRequest), cancellationToken);
+
+    /// <summary><c>POST /models/{name}/aliases/{alias}/canary/promote</c>.</summary>
+    public Task<JsonElement> PromoteCanaryAsync(string name, string alias, string? reason, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, $"{AliasPath(name, alias)}/canary/promote", Json(new OptionalReasonRequest(reason), CliJsonContext.Default.OptionalReasonRequest), cancellationToken);
+
+    /// <summary><c>DELETE /models/{name}/aliases/{alias}/canary</c>.</summary>
+    public Task<JsonElement> AbortCanaryAsync(string name, string alias, string? reason, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"{AliasPath(name, alias)}/canary", Json(new OptionalReasonRequest(reason), CliJsonContext.Default.OptionalReasonRequest), cancellationToken);
+
+    /// <summary><c>PUT /models/{name}/aliases/{alias}/shadow</c>.</summary>
+    public Task<JsonElement> SetShadowAsync(string name, string alias, ShadowRequest request, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, $"{AliasPath(name, alias)}/shadow", Json(request, CliJsonContext.Default.ShadowRequest), cancellationToken);
+
+    /// <summary><c>DELETE /models/{name}/aliases/{alias}/shadow</c>.</summary>
+    public Task<JsonElement> StopShadowAsync(string name, string alias, string? reason, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Delete, $"{AliasPath(name, alias)}/shadow", Json(new OptionalReasonRequest(reason), CliJsonContext.Default.OptionalReasonRequest), cancellationToken);
+
+    /// <summary><c>GET /models/{name}/shadow</c>: the model's shadow comparisons.</summary>
+    public Task<JsonElement> GetShadowAsync(string name, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, $"models/{Segment(name)}/shadow", null, cancellationToken);
+
     /// <summary><c>GET /models/{name}/monitoring</c>, the latest <paramref name="windows"/> windows or the platform's default.</summary>
     public Task<JsonElement> GetMonitoringAsync(string name, int? windows, CancellationToken cancellationToken) =>
         SendAsync(
@@ -156,6 +180,8 @@ internal sealed class MlopsClient : IDisposable
     public void Dispose() => _http.Dispose();
 
     private static string Segment(string value) => Uri.EscapeDataString(value);
+
+    private static string AliasPath(string name, string alias) => $"models/{Segment(name)}/aliases/{Segment(alias)}";
 
     private static StringContent Json<T>(T body, JsonTypeInfo<T> typeInfo) =>
         new(JsonSerializer.Serialize(body, typeInfo), Encoding.UTF8, "application/json");

@@ -33,6 +33,21 @@ public static class AuditActions
     /// <summary>Production rolled back by an operator.</summary>
     public const string AliasRollback = "alias.rollback";
 
+    /// <summary>An alias's canary started or changed (version and weight).</summary>
+    public const string CanarySet = "alias.canary.set";
+
+    /// <summary>An alias's canary promoted: it became the alias's version.</summary>
+    public const string CanaryPromote = "alias.canary.promote";
+
+    /// <summary>An alias's canary aborted.</summary>
+    public const string CanaryAbort = "alias.canary.abort";
+
+    /// <summary>An alias's shadow version set or changed.</summary>
+    public const string ShadowSet = "alias.shadow.set";
+
+    /// <summary>An alias's shadow version stopped.</summary>
+    public const string ShadowStop = "alias.shadow.stop";
+
     /// <summary>Production rolled back by the monitoring guardrail.</summary>
     public const string GuardrailRollback = "guardrail.rollback";
 
