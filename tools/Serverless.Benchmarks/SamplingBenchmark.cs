@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Storage.Queues;
+using Serverless.Demo;
 using Serverless.LocalRuntime.Launching;
 
 namespace Serverless.Benchmarks;
@@ -11,14 +13,15 @@ namespace Serverless.Benchmarks;
 /// <summary>
 /// What prediction sampling costs serving, laid out as Azure runs it. On the Flex Consumption plan the HTTP functions
 /// scale as one group on their own instances and a queue-triggered function such as <c>StorePredictionSamples</c> on
-/// instances of its own (per-function scaling), and storage is a remote service. So, per sample rate (0, 10%, 100%),
-/// a serving host with the store disabled (<c>AzureWebJobs.StorePredictionSamples.Disabled</c>) runs pinned to CPU 0,
-/// and a store host reading its sample queue, Azurite and wrk run on CPU 1. The same single-row <c>/predict</c> load
-/// goes to each serving host in turn (three rounds, medians), so drift on the machine falls on all rates alike; each
-/// rate's throughput is compared with the 0% host's of the same run.
-/// Each measurement also charges CPU time from the start of the load until that host's samples are stored (buffer and
-/// queue empty), per 1,000 requests, to the serving host, the store host and Azurite: what the whole pipeline costs,
-/// wherever it runs.
+/// instances of its own (per-function scaling), and storage is a remote service. So one serving host with the store
+/// disabled (<c>AzureWebJobs.StorePredictionSamples.Disabled</c>) runs pinned to CPU 0, and a store host reading its
+/// sample queue, Azurite and wrk run on CPU 1. The serving host serves three copies of the model whose specs set
+/// <c>monitoring.sampleRate</c> to 0, 10% and 100%: one process for all rates, so nothing of one instance's luck (JIT
+/// tiering, memory layout) falls on one rate only. The same single-row <c>/predict</c> load goes to each copy in turn
+/// (three rounds, medians), each rate's throughput compared with the 0% copy's of the same run.
+/// Each measurement also charges CPU time from the start of the load until its samples are stored (buffer and queue
+/// empty), per 1,000 requests, to the serving host, the store host and Azurite: what the whole pipeline costs, wherever
+/// it runs.
 /// </summary>
 internal static class SamplingBenchmark
 {
@@ -27,6 +30,7 @@ internal static class SamplingBenchmark
     private const string ServingCpu = "0";
     private const string OtherCpus = "1";
     private static readonly double[] Rates = [0, 0.1, 1];
+    private const string SampleQueue = "bench-samples";
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(120);
 
     public static async Task<int> RunAsync(BenchmarkHost host, byte[] model, string predictBody, int seconds, string? outFile)
@@ -47,7 +51,7 @@ internal static class SamplingBenchmark
         Line(string.Create(CultureInfo.InvariantCulture, $"# Sampling benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
         Line();
         Line(string.Create(CultureInfo.InvariantCulture,
-            $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}. Serving host on CPU {ServingCpu}; store host, Azurite and wrk ({Connections} connections) on CPU {OtherCpus}. POST /models/{{name}}/predict, one row; {seconds} s per measurement, medians of {Rounds} rounds."));
+            $"Machine: {Environment.ProcessorCount} cores, .NET {Environment.Version}. One serving host, one model copy per rate, on CPU {ServingCpu}; store host, Azurite and wrk ({Connections} connections) on CPU {OtherCpus}. POST /models/{{name}}/predict, one row; {seconds} s per measurement, medians of {Rounds} rounds."));
         Line();
 
         int? azurite = int.TryParse(Environment.GetEnvironmentVariable("AZURITE_PID"), out int pid) ? pid : null;
@@ -56,27 +60,36 @@ internal static class SamplingBenchmark
             await ProcessAffinity.PinAsync([storage], OtherCpus);
         }
 
-        var pairs = new List<Pair>();
+        PinnedHost? serving = null;
+        PinnedHost? store = null;
+        var targets = new List<Target>();
         try
         {
+            serving = await StartAsync(host, ServingCpu, new() { ["AzureWebJobs.StorePredictionSamples.Disabled"] = "true" });
+            store = await StartAsync(host, OtherCpus, []);
             foreach (double rate in Rates)
             {
-                var serving = await StartAsync(host, rate, ServingCpu, new() { ["AzureWebJobs.StorePredictionSamples.Disabled"] = "true" });
-                var store = await StartAsync(host, rate, OtherCpus, []);
                 string name = $"bench-sampling-{(int)(rate * 100)}";
                 await RegistryRequests.RegisterAndPromoteAsync(serving.Runtime.Client, name, model, null, CancellationToken.None);
+                var spec = JsonNode.Parse(DemoSpec.Json)!.AsObject();
+                spec["monitoring"] = new JsonObject { ["sampleRate"] = rate };
+                using (var put = await serving.Runtime.Client.PutAsync($"specs/{name}", new StringContent(spec.ToJsonString(), Encoding.UTF8, "application/json")))
+                {
+                    put.EnsureSuccessStatusCode();
+                }
+
                 string url = new Uri(serving.Runtime.BaseAddress, $"models/{name}/predict").ToString();
                 await Wrk.RunAsync("warm-up", url, Wrk.PostScript(predictBody), Connections, 5, OtherCpus);
-                await DrainAsync(host, serving.Runtime, rate);
-                pairs.Add(new Pair(rate, serving, store, url));
+                await DrainAsync(host, serving.Runtime);
+                targets.Add(new Target(rate, url));
             }
 
-            var runs = pairs.ToDictionary(p => p.Rate, _ => new List<Measurement>());
+            var runs = targets.ToDictionary(t => t.Rate, _ => new List<Measurement>());
             for (int round = 0; round < Rounds; round++)
             {
-                foreach (var pair in pairs)
+                foreach (var target in targets)
                 {
-                    runs[pair.Rate].Add(await MeasureAsync(host, pair, predictBody, seconds, azurite));
+                    runs[target.Rate].Add(await MeasureAsync(host, serving, store, target, predictBody, seconds, azurite));
                 }
             }
 
@@ -86,25 +99,26 @@ internal static class SamplingBenchmark
                 double.IsNaN(Median(rate, figure)) ? "—" : Median(rate, figure).ToString("F0", CultureInfo.InvariantCulture);
             Line("| sample rate | req/s | p50 (ms) | p99 (ms) | errors | throughput vs 0% | CPU ms / 1,000 req: serving host | store host | Azurite | sampled | sent | dropped |");
             Line("|---|---|---|---|---|---|---|---|---|---|---|---|");
-            foreach (var pair in pairs)
+            foreach (var target in targets)
             {
-                var m = load[pair.Rate];
-                var stats = await pair.Serving.Runtime.Client.GetFromJsonAsync<JsonElement>("monitoring/sampling");
+                var m = load[target.Rate];
                 Line(string.Create(CultureInfo.InvariantCulture,
-                    $"| {pair.Rate:P0} | {m.RequestsPerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.Errors} | {m.RequestsPerSecond / load[0].RequestsPerSecond:P1} | {Cpu(pair.Rate, r => r.ServingCpu)} | {Cpu(pair.Rate, r => r.StoreCpu)} | {Cpu(pair.Rate, r => r.AzuriteCpu)} | {stats.GetProperty("sampled")} | {stats.GetProperty("sent")} | {stats.GetProperty("dropped")} |"));
+                    $"| {target.Rate:P0} | {m.RequestsPerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.Errors} | {m.RequestsPerSecond / load[0].RequestsPerSecond:P1} | {Cpu(target.Rate, r => r.ServingCpu)} | {Cpu(target.Rate, r => r.StoreCpu)} | {Cpu(target.Rate, r => r.AzuriteCpu)} | {runs[target.Rate].Sum(r => r.Sampling.Sampled)} | {runs[target.Rate].Sum(r => r.Sampling.Sent)} | {runs[target.Rate].Sum(r => r.Sampling.Dropped)} |"));
             }
 
             Line();
-            double Total(Measurement m) => m.ServingCpu + m.StoreCpu + (double.IsNaN(m.AzuriteCpu) ? 0 : m.AzuriteCpu);
+            double Total(double rate) => Median(rate, r => r.ServingCpu) + Median(rate, r => r.StoreCpu) + (azurite is null ? 0 : Median(rate, r => r.AzuriteCpu));
             Line(string.Create(CultureInfo.InvariantCulture,
-                $"At 10%: the serving host's CPU per request {(Median(0.1, r => r.ServingCpu) / Median(0, r => r.ServingCpu)) - 1:+0.0%;-0.0%} against 0%; the whole pipeline's (serving, store and Azurite) {(Median(0.1, Total) / Median(0, Total)) - 1:+0.0%;-0.0%}."));
+                $"At 10%, against 0% (the table's medians): the serving host's CPU per request {(Median(0.1, r => r.ServingCpu) / Median(0, r => r.ServingCpu)) - 1:+0.0%;-0.0%}; the whole pipeline's (serving, store and Azurite) {(Total(0.1) / Total(0)) - 1:+0.0%;-0.0%}."));
         }
         finally
         {
-            foreach (var pair in pairs)
+            foreach (var started in new[] { serving, store })
             {
-                await pair.Serving.Runtime.DisposeAsync();
-                await pair.Store.Runtime.DisposeAsync();
+                if (started is not null)
+                {
+                    await started.Runtime.DisposeAsync();
+                }
             }
         }
 
@@ -116,11 +130,12 @@ internal static class SamplingBenchmark
         return 0;
     }
 
-    private static async Task<PinnedHost> StartAsync(BenchmarkHost host, double rate, string cpus, Dictionary<string, string> settings)
+    private static async Task<PinnedHost> StartAsync(BenchmarkHost host, string cpus, Dictionary<string, string> settings)
     {
-        settings["Monitoring__SampleRate"] = rate.ToString(CultureInfo.InvariantCulture);
-        settings["Monitoring__SampleQueue"] = QueueName(rate);
-        settings["Monitoring__SampleTable"] = $"benchsamples{(int)(rate * 100)}";
+        // Each model's spec sets its rate.
+        settings["Monitoring__SampleRate"] = "0";
+        settings["Monitoring__SampleQueue"] = SampleQueue;
+        settings["Monitoring__SampleTable"] = "benchsamples";
 
         // Serving's cost of sampling alone: the sample file's demo values would evaluate minute windows every 15 s.
         // The evaluation has its own scenario (--scenario evaluation).
@@ -132,25 +147,34 @@ internal static class SamplingBenchmark
         return new PinnedHost(runtime, processes);
     }
 
-    private static async Task<Measurement> MeasureAsync(BenchmarkHost host, Pair pair, string predictBody, int seconds, int? azurite)
+    private static async Task<Measurement> MeasureAsync(BenchmarkHost host, PinnedHost serving, PinnedHost store, Target target, string predictBody, int seconds, int? azurite)
     {
-        var servingBefore = ProcessCpu.Read(pair.Serving.Processes);
-        var storeBefore = ProcessCpu.Read(pair.Store.Processes);
+        var statsBefore = await StatisticsAsync(serving.Runtime);
+        var servingBefore = ProcessCpu.Read(serving.Processes);
+        var storeBefore = ProcessCpu.Read(store.Processes);
         var azuriteBefore = azurite is { } a ? ProcessCpu.Read([a]) : TimeSpan.Zero;
-        var load = await Wrk.RunAsync($"sample rate {pair.Rate:P0}", pair.Url, Wrk.PostScript(predictBody), Connections, seconds, OtherCpus);
-        await DrainAsync(host, pair.Serving.Runtime, pair.Rate);
+        var load = await Wrk.RunAsync($"sample rate {target.Rate:P0}", target.Url, Wrk.PostScript(predictBody), Connections, seconds, OtherCpus);
+        await DrainAsync(host, serving.Runtime);
         double thousands = load.RequestsPerSecond * seconds / 1000;
+        var statsAfter = await StatisticsAsync(serving.Runtime);
         return new Measurement(
             load,
-            (ProcessCpu.Read(pair.Serving.Processes) - servingBefore).TotalMilliseconds / thousands,
-            (ProcessCpu.Read(pair.Store.Processes) - storeBefore).TotalMilliseconds / thousands,
-            azurite is { } b ? (ProcessCpu.Read([b]) - azuriteBefore).TotalMilliseconds / thousands : double.NaN);
+            (ProcessCpu.Read(serving.Processes) - servingBefore).TotalMilliseconds / thousands,
+            (ProcessCpu.Read(store.Processes) - storeBefore).TotalMilliseconds / thousands,
+            azurite is { } b ? (ProcessCpu.Read([b]) - azuriteBefore).TotalMilliseconds / thousands : double.NaN,
+            new SamplingCounts(statsAfter.Sampled - statsBefore.Sampled, statsAfter.Sent - statsBefore.Sent, statsAfter.Dropped - statsBefore.Dropped));
+    }
+
+    private static async Task<SamplingCounts> StatisticsAsync(HostProcess serving)
+    {
+        var stats = await serving.Client.GetFromJsonAsync<JsonElement>("monitoring/sampling");
+        return new SamplingCounts(stats.GetProperty("sampled").GetInt64(), stats.GetProperty("sent").GetInt64(), stats.GetProperty("dropped").GetInt64());
     }
 
     /// <summary>Waits until the host's samples are stored: nothing buffered, nothing in its sample queue (in-flight messages count there).</summary>
-    private static async Task DrainAsync(BenchmarkHost host, HostProcess serving, double rate)
+    private static async Task DrainAsync(BenchmarkHost host, HostProcess serving)
     {
-        var queue = new QueueClient(host.Storage, QueueName(rate));
+        var queue = new QueueClient(host.Storage, SampleQueue);
         var deadline = DateTime.UtcNow + DrainTimeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -173,14 +197,14 @@ internal static class SamplingBenchmark
             await Task.Delay(200);
         }
 
-        Console.Error.WriteLine($"The {rate:P0} host's samples were not all stored within {DrainTimeout.TotalSeconds:F0} s; its CPU figures are short of the rest.");
+        Console.Error.WriteLine($"The samples were not all stored within {DrainTimeout.TotalSeconds:F0} s; this measurement's CPU figures are short of the rest.");
     }
-
-    private static string QueueName(double rate) => $"bench-samples-{(int)(rate * 100)}";
 
     private sealed record PinnedHost(HostProcess Runtime, int[] Processes);
 
-    private sealed record Pair(double Rate, PinnedHost Serving, PinnedHost Store, string Url);
+    private sealed record Target(double Rate, string Url);
 
-    private sealed record Measurement(LatencySummary Load, double ServingCpu, double StoreCpu, double AzuriteCpu);
+    private sealed record SamplingCounts(long Sampled, long Sent, long Dropped);
+
+    private sealed record Measurement(LatencySummary Load, double ServingCpu, double StoreCpu, double AzuriteCpu, SamplingCounts Sampling);
 }
