@@ -77,12 +77,12 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         await fixture.Runtime.Client.SendJsonAsync(HttpMethod.Post, $"/models/{await fixture.ModelAsync()}/batches", JsonSerializer.Serialize(new { input, output, alias }));
 
     private async Task<JsonElement> EndedAsync(string batchId) =>
-        await Eventually.GetAsync<JsonElement?>(async () =>
+        (await Eventually.GetAsync<JsonElement?>(async () =>
         {
             var (status, body) = await fixture.Runtime.Client.SendJsonAsync(HttpMethod.Get, $"/models/{await fixture.ModelAsync()}/batches/{batchId}");
             Assert.Equal(HttpStatusCode.OK, status);
             return body.GetProperty("state").GetString() == "running" ? null : body;
-        }, Timeout, $"batch {batchId} to end");
+        }, Timeout, $"batch {batchId} to end")) ?? default;
 
     private async Task<List<string>> BlobsAsync(string prefix)
     {
@@ -275,7 +275,7 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
     private async Task<JsonElement> ReceiveAsync(string queueName)
     {
         var queue = fixture.Queue(queueName);
-        return await Eventually.GetAsync<JsonElement?>(async () =>
+        return (await Eventually.GetAsync<JsonElement?>(async () =>
         {
             if (await queue.ExistsAsync() is not { Value: true } || (await queue.ReceiveMessageAsync()).Value is not { } message)
             {
@@ -284,6 +284,6 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
 
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
             return JsonDocument.Parse(message.Body.ToString()).RootElement.Clone();
-        }, Timeout, $"a result on {queueName}");
+        }, Timeout, $"a result on {queueName}")) ?? default;
     }
 }
