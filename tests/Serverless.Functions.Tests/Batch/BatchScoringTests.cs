@@ -138,6 +138,9 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         Assert.Equal("5,feature 'income' is missing", errors[2]);
         using var stored = JsonDocument.Parse(await TextAsync($"{prefix}/_summary.json"));
         Assert.Equal("completed", stored.RootElement.GetProperty("state").GetString());
+        var (_, audit) = await fixture.Runtime.Client.SendJsonAsync(HttpMethod.Get, $"/audit?model={model}&action=batch.start");
+        var entry = Assert.Single(audit.GetProperty("entries").EnumerateArray());
+        Assert.Contains(started.GetProperty("batchId").GetString()!, entry.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -43,6 +43,7 @@ public sealed class FunctionAccessCatalogTests
     [InlineData("SetModelAlias", PlatformRoles.Operator)]
     [InlineData("RollbackModel", PlatformRoles.Operator)]
     [InlineData("DecideRetraining", PlatformRoles.Approver)]
+    [InlineData("StartBatch", PlatformRoles.Operator)]
     public void Find_GovernedAction_NeedsExactlyItsRole(string function, string role)
     {
         var access = FunctionAccessCatalog.Find(function);
