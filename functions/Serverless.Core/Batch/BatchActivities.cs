@@ -95,6 +95,8 @@ public sealed class BatchActivities
             scored = ChunkScorer.Score(lease.Model, _executor, table, () => Guid.CreateVersion7().ToString(), cancellationToken);
         }
 
+        using var written = scored;
+
         if (scored.Errors.Count > 0)
         {
             using var errors = new MemoryStream();

@@ -86,9 +86,10 @@ internal static class ChunkScorer
                 if (predictions is null)
                 {
                     // The batch was refused as a whole; score its rows one by one to find the ones at fault.
-                    using var alone = Run(model, executor, [batch[i]], newPredictionId, cancellationToken, table.RowNumbers[row], result);
+                    var alone = Run(model, executor, [batch[i]], newPredictionId, cancellationToken, table.RowNumbers[row], result);
                     if (alone is not null)
                     {
+                        result.Documents.Add(alone);
                         Add(result, row, alone.RootElement[0]);
                     }
                 }
@@ -98,7 +99,11 @@ internal static class ChunkScorer
                 }
             }
 
-            predictions?.Dispose();
+            if (predictions is not null)
+            {
+                result.Documents.Add(predictions);
+            }
+
             start += batch.Count;
         }
 
@@ -152,12 +157,12 @@ internal static class ChunkScorer
                 string prefix = part.NameEquals("probabilities") ? "probability" : part.Name;
                 foreach (var member in part.Value.EnumerateObject())
                 {
-                    Set(result, outputs, $"{prefix}_{member.Name}", member.Value.Clone());
+                    Set(result, outputs, $"{prefix}_{member.Name}", member.Value);
                 }
             }
             else
             {
-                Set(result, outputs, part.Name, part.Value.Clone());
+                Set(result, outputs, part.Name, part.Value);
             }
         }
 

@@ -95,7 +95,7 @@ public sealed class BatchFilesTests
         Assert.Equal([3L, 4], table.RowNumbers);
         Assert.Equal(4.5, table.Cells[0][1]);
 
-        var scored = new ScoredChunk();
+        using var scored = new ScoredChunk();
         scored.OutputColumns.AddRange(["label", "probability_true"]);
         using var outputs = JsonDocument.Parse("""[{"label": true, "probability_true": 0.75}]""");
         scored.Scored.Add((1, "p-1", new Dictionary<string, JsonElement> { ["label"] = outputs.RootElement[0].GetProperty("label"), ["probability_true"] = outputs.RootElement[0].GetProperty("probability_true") }));

@@ -49,7 +49,7 @@ public sealed class ChunkScorerTests : IClassFixture<ChunkScorerTests.Model>
             ["3", "30", "lots", "1", "3", "contract"],
             ["4", 30.0, 0.7, 1L, 3, "contract"]);
 
-        var scored = Score(table);
+        using var scored = Score(table);
 
         Assert.Equal([0, 3], scored.Scored.Select(s => s.Row));
         Assert.Equal([(2L, "missing feature 'income'"), (3L, "feature 'debt_ratio' is not a number")], scored.Errors.Select(e => (e.RowNumber, e.Kind)));
@@ -67,7 +67,7 @@ public sealed class ChunkScorerTests : IClassFixture<ChunkScorerTests.Model>
         var table = new BatchTable(Columns);
         table.Add(["1", "85", null, null, null, null], 1, "the row has 2 fields; the header has 6");
 
-        var scored = Score(table);
+        using var scored = Score(table);
 
         Assert.Empty(scored.Scored);
         Assert.Equal("malformed row", Assert.Single(scored.Errors).Kind);
