@@ -75,6 +75,21 @@ internal static class BatchFiles
         return new BatchPlan(columns, rows, chunks);
     }
 
+    /// <summary>Reads the header line of a CSV from the start of its bytes (the rest may be cut off anywhere).</summary>
+    /// <exception cref="BatchInputException">There is no header line, or it names a column twice or not at all.</exception>
+    public static List<string> ReadCsvHeader(Stream start)
+    {
+        try
+        {
+            using var reader = CsvReader.Create(start, new CsvReaderOptions { Separator = ',', HasHeader = false, TrimWhitespace = true }, leaveOpen: true);
+            return reader.Read() ? Header(reader) : throw new BatchInputException("The CSV is empty: it needs a header line naming the columns and at least one row.");
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new BatchInputException($"The CSV's header line cannot be parsed: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads a CSV chunk (its bytes only, no header line) as a table of the given columns.</summary>
     /// <exception cref="BatchInputException">The bytes are not UTF-8 CSV.</exception>
     public static BatchTable ReadCsvChunk(Stream data, IReadOnlyList<string> columns, BatchChunk chunk, CancellationToken cancellationToken)

@@ -47,6 +47,23 @@ public sealed class BatchService(ModelRegistry registry, BlobServiceClient blobs
             throw new BatchNotFoundException($"The input blob '{inputContainer}/{inputPath}' does not exist.");
         }
 
+        if (format == BatchFiles.Csv)
+        {
+            // The header line is checked now, so that a file without a column for a feature is the caller's 400, not a failed batch.
+            BinaryData start;
+            try
+            {
+                start = (await input.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(0, 64 * 1024) }, cancellationToken)).Value.Content;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 416)
+            {
+                throw new BatchInputException("The CSV is empty: it needs a header line naming the columns and at least one row.", ex);
+            }
+
+            using var head = start.ToStream();
+            ChunkScorer.CheckColumns(BatchFiles.ReadCsvHeader(head), info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
+        }
+
         var outputs = blobs.GetBlobContainerClient(outputContainer);
         if (await HasBlobsUnderAsync(outputs, outputPrefix + "/", cancellationToken))
         {

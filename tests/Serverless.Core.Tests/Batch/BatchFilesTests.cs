@@ -59,6 +59,14 @@ public sealed class BatchFilesTests
     }
 
     [Fact]
+    public void ReadCsvHeader_StartOfAFileCutMidRecord_TheColumns()
+    {
+        byte[] start = Encoding.UTF8.GetBytes("a, b ,c\n1,\"unfinished");
+
+        Assert.Equal(["a", "b", "c"], BatchFiles.ReadCsvHeader(new MemoryStream(start)));
+    }
+
+    [Fact]
     public void ReadCsvChunk_RowWithTooFewFields_KeptWithItsProblem()
     {
         byte[] bytes = Encoding.UTF8.GetBytes("a,b\n1,2\n3\n");

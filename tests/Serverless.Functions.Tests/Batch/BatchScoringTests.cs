@@ -185,6 +185,8 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         var missing = await StartAsync($"{fixture.InputContainer}/bad/missing.csv", $"{fixture.OutputContainer}/m-{Guid.NewGuid():N}");
         var extension = await StartAsync($"{fixture.InputContainer}/bad/ok.json", $"{fixture.OutputContainer}/e-{Guid.NewGuid():N}");
         var container = await StartAsync("datasets/x.csv", $"{fixture.OutputContainer}/c-{Guid.NewGuid():N}");
+        string noFeature = await UploadAsync("bad/no-income.csv", "id,debt_ratio,years_employed,late_payments,employment\n1,0.2,3,0,salaried\n");
+        var lacking = await StartAsync(noFeature, $"{fixture.OutputContainer}/f-{Guid.NewGuid():N}");
 
         Assert.Equal(HttpStatusCode.Conflict, existing.Status);
         Assert.Contains(used, existing.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -192,8 +194,10 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         Assert.Equal(HttpStatusCode.BadRequest, extension.Status);
         Assert.Contains(".parquet", extension.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, container.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, lacking.Status);
+        Assert.Contains("'income'", lacking.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
 
-        string malformed = await UploadAsync("bad/malformed.csv", "income,debt_ratio\n1,\"open\n");
+        string malformed = await UploadAsync("bad/malformed.csv", "id,income,debt_ratio,years_employed,late_payments,employment\n1,2,\"open\n");
         string prefix = "mal-" + Guid.NewGuid().ToString("N")[..8];
         var (status, started) = await StartAsync(malformed, $"{fixture.OutputContainer}/{prefix}");
         var ended = await EndedAsync(started.GetProperty("batchId").GetString()!);
