@@ -80,22 +80,27 @@ internal static class ChunkScorer
             var predictions = single
                 ? Run(model, executor, batch, newPredictionId, cancellationToken, table.RowNumbers[good[start]], result)
                 : Run(model, executor, batch, newPredictionId, cancellationToken);
-            for (int i = 0; i < batch.Count && (predictions is not null || !single); i++)
+            if (predictions is not null)
             {
-                int row = good[start + i];
-                if (predictions is null)
+                // Enumerated, not indexed: indexing an array of objects walks it from the start each time.
+                int i = 0;
+                foreach (var prediction in predictions.RootElement.EnumerateArray())
                 {
-                    // The batch was refused as a whole; score its rows one by one to find the ones at fault.
+                    Add(result, good[start + i++], prediction);
+                }
+            }
+            else if (!single)
+            {
+                // The batch was refused as a whole; score its rows one by one to find the ones at fault.
+                for (int i = 0; i < batch.Count; i++)
+                {
+                    int row = good[start + i];
                     var alone = Run(model, executor, [batch[i]], newPredictionId, cancellationToken, table.RowNumbers[row], result);
                     if (alone is not null)
                     {
                         result.Documents.Add(alone);
                         Add(result, row, alone.RootElement[0]);
                     }
-                }
-                else
-                {
-                    Add(result, row, predictions.RootElement[i]);
                 }
             }
 
