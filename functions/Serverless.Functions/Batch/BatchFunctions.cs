@@ -27,7 +27,7 @@ public sealed partial class BatchFunctions(BatchService batches, ILogger<BatchFu
     [Function("StartBatch")]
     [Audited(AuditActions.BatchStart)]
     public async Task<IActionResult> Start(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "models/{name}/batches")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/batches")] HttpRequest request,
         string name,
         [DurableClient] DurableTaskClient client,
         CancellationToken cancellationToken)
@@ -59,7 +59,7 @@ public sealed partial class BatchFunctions(BatchService batches, ILogger<BatchFu
     [RequireRole(PlatformRoles.Operator, PlatformRoles.DataScientist, PlatformRoles.Auditor)]
     [Function("GetBatch")]
     public static Task<IActionResult> Get(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "models/{name}/batches/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/batches/{id}")] HttpRequest request,
         string name,
         string id,
         [DurableClient] DurableTaskClient client,
