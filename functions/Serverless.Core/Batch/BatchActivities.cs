@@ -56,10 +56,11 @@ public sealed class BatchActivities
         var blob = _blobs.GetBlobContainerClient(batch.InputContainer).GetBlobClient(batch.InputPath);
         var info = await _registry.GetVersionAsync(batch.Model, batch.Version, cancellationToken);
         BatchPlan plan;
+        Response<BlobProperties> properties;
         try
         {
-            var properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
-            await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+            properties = await blob.GetPropertiesAsync(cancellationToken: cancellationToken);
+            await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag } }, cancellationToken);
             plan = batch.Format == BatchFiles.Csv
                 ? BatchFiles.PlanCsv(stream, properties.Value.ContentLength, batch.ChunkRows, cancellationToken)
                 : await BatchFiles.PlanParquetAsync(stream, batch.ChunkRows, cancellationToken);
@@ -70,7 +71,7 @@ public sealed class BatchActivities
         }
 
         ChunkScorer.CheckColumns(plan.Columns, info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
-        return plan;
+        return plan with { ETag = properties.Value.ETag.ToString() };
     }
 
     /// <summary>Scores one chunk and writes its output part (and its errors part when rows failed); returns what it did.</summary>
@@ -87,7 +88,7 @@ public sealed class BatchActivities
             return done;
         }
 
-        var table = await ReadChunkAsync(batch, work.Columns, chunk, cancellationToken);
+        var table = await ReadChunkAsync(batch, work.Columns, chunk, work.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(work.ETag) }, cancellationToken);
         var info = await _registry.GetVersionAsync(batch.Model, batch.Version, cancellationToken);
         ScoredChunk scored;
         using (var lease = await _cache.AcquireAsync(info, cancellationToken))
@@ -206,7 +207,7 @@ public sealed class BatchActivities
         }
     }
 
-    private async Task<BatchTable> ReadChunkAsync(BatchInput batch, IReadOnlyList<string> columns, BatchChunk chunk, CancellationToken cancellationToken)
+    private async Task<BatchTable> ReadChunkAsync(BatchInput batch, IReadOnlyList<string> columns, BatchChunk chunk, BlobRequestConditions? unchanged, CancellationToken cancellationToken)
     {
         var blob = _blobs.GetBlobContainerClient(batch.InputContainer).GetBlobClient(batch.InputPath);
         try
@@ -214,12 +215,12 @@ public sealed class BatchActivities
             if (batch.Format == BatchFiles.Csv)
             {
                 // Only this chunk's bytes.
-                var download = await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(chunk.Offset, chunk.Length) }, cancellationToken);
+                var download = await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(chunk.Offset, chunk.Length), Conditions = unchanged }, cancellationToken);
                 using var bytes = download.Value.Content.ToStream();
                 return BatchFiles.ReadCsvChunk(bytes, columns, chunk, cancellationToken);
             }
 
-            await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), cancellationToken);
+            await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { Conditions = unchanged }, cancellationToken);
             return await BatchFiles.ReadParquetChunkAsync(stream, chunk, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412 or 416)

@@ -4,4 +4,5 @@ namespace Serverless.Core.Batch;
 /// <param name="Columns">The input's columns, in order.</param>
 /// <param name="Rows">Data rows in all.</param>
 /// <param name="Chunks">The chunks, in order.</param>
-public sealed record BatchPlan(IReadOnlyList<string> Columns, long Rows, IReadOnlyList<BatchChunk> Chunks);
+/// <param name="ETag">The input's ETag when it was planned: every chunk reads that version of the file or fails.</param>
+public sealed record BatchPlan(IReadOnlyList<string> Columns, long Rows, IReadOnlyList<BatchChunk> Chunks, string? ETag = null);

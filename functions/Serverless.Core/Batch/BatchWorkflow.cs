@@ -56,7 +56,7 @@ public static class BatchWorkflow
                 {
                     while (running.Count < input.MaxParallelChunks && next < plan.Chunks.Count)
                     {
-                        running.Add(context.CallActivityAsync<ChunkResult>(ScoreActivity, new ChunkWork(input, plan.Columns, plan.Chunks[next++]), Retry));
+                        running.Add(context.CallActivityAsync<ChunkResult>(ScoreActivity, new ChunkWork(input, plan.Columns, plan.Chunks[next++], plan.ETag), Retry));
                     }
 
                     var done = await Task.WhenAny(running);

@@ -61,6 +61,21 @@ public sealed class BatchActivitiesTests
     }
 
     [Fact]
+    public async Task ScoreChunkAsync_InputChangedSinceItWasPlanned_FailsSayingSo()
+    {
+        var (activities, outputs, batch) = await CreateAsync();
+        var input = new BlobServiceClient(await TestStorage.GetConnectionStringAsync()).GetBlobContainerClient(batch.InputContainer);
+        await input.CreateIfNotExistsAsync();
+        await input.GetBlobClient(batch.InputPath).UploadAsync(new BinaryData("x\n1\n"u8.ToArray()));
+        string planned = (await input.GetBlobClient(batch.InputPath).GetPropertiesAsync()).Value.ETag.ToString();
+        await input.GetBlobClient(batch.InputPath).UploadAsync(new BinaryData("x\n2\n"u8.ToArray()), overwrite: true);
+
+        var ex = await Assert.ThrowsAsync<BatchInputException>(() => activities.ScoreChunkAsync(new ChunkWork(batch, ["x"], new BatchChunk(0, 1, 1, 2, 2, 0), planned), CancellationToken.None));
+
+        Assert.Contains("deleted or changed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FinishAsync_FailedRowsInTwoChunks_OneErrorsFileInRowOrderPiecesRemovedSummaryWritten()
     {
         var (activities, outputs, batch) = await CreateAsync();
