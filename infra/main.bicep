@@ -124,6 +124,9 @@ param trainingMaxDatasetBytes int = 536870912
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 var deploymentContainerName = 'app-package-${take(token, 7)}'
+var batchInputContainer = 'batch-inputs'
+var batchOutputContainer = 'batch-outputs'
+var batchEventQueue = 'batch-events'
 
 resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
   name: empty(resourceGroupName) ? 'rg-${environmentName}' : resourceGroupName
@@ -260,9 +263,29 @@ module functionApp 'modules/functionapp.bicep' = {
       Training__DatasetContainer: 'datasets'
       Training__DataContainers: 'training-data'
       Training__MaxDatasetBytes: string(trainingMaxDatasetBytes)
+      Batch__ChunkRows: '10000'
+      Batch__MaxParallelChunks: '4'
+      Batch__InputContainers: batchInputContainer
+      Batch__OutputContainers: batchOutputContainer
+      Batch__EventQueue: batchEvents.outputs.eventQueueName
+      Scoring__RequestQueue: 'score-requests'
+      Scoring__ResultQueue: 'score-results'
     }
   }
   dependsOn: [rbac]
+}
+
+module batchEvents 'modules/batchevents.bicep' = {
+  name: 'batchevents'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    location: location
+    tags: tags
+    inputContainerName: batchInputContainer
+    outputContainerName: batchOutputContainer
+    eventQueueName: batchEventQueue
+  }
 }
 
 output AZURE_LOCATION string = location

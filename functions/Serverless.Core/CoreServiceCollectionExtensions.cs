@@ -2,11 +2,13 @@ using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Serverless.Core.Batch;
 using Serverless.Core.Explanations;
 using Serverless.Core.Governance.Audit;
 using Serverless.Core.Monitoring;
 using Serverless.Core.Orchestrations.Retraining;
 using Serverless.Core.Registry;
+using Serverless.Core.Scoring;
 using Serverless.Core.SelfChecks;
 using Serverless.Core.Serving;
 using Serverless.Core.Storage;
@@ -48,6 +50,8 @@ public static class CoreServiceCollectionExtensions
         services.AddMonitoring(configuration);
         services.AddExplanations(configuration);
         services.AddRetraining(configuration);
+        services.AddBatchScoring(configuration);
+        services.AddEventScoring(configuration);
         return services;
     }
 }

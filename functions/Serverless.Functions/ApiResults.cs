@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Batch;
 using Serverless.Core.Explanations;
 using Serverless.Core.Monitoring.Feedback;
 using Serverless.Core.Orchestrations.Retraining;
@@ -60,6 +61,9 @@ internal static partial class ApiResults
         ApprovalRefusedException => Error(StatusCodes.Status403Forbidden, exception.Message),
         UnknownPredictionException or ModelNotFoundException or SpecNotFoundException or DatasetNotFoundException or RetrainingNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
         FeedbackConflictException or RegistryConflictException or NotAwaitingApprovalException or NoRollbackTargetException => Error(StatusCodes.Status409Conflict, exception.Message),
+        BatchInputException => Error(StatusCodes.Status400BadRequest, exception.Message),
+        BatchNotFoundException => Error(StatusCodes.Status404NotFound, exception.Message),
+        BatchConflictException => Error(StatusCodes.Status409Conflict, exception.Message),
         ModelTooLargeException or DatasetTooLargeException => Error(StatusCodes.Status413PayloadTooLarge, exception.Message),
         RequestLimitExceededException or ExplanationUnavailableException => Error(StatusCodes.Status422UnprocessableEntity, exception.Message),
         ModelIntegrityException or ModelLoadException => Error(StatusCodes.Status500InternalServerError, exception.Message),

@@ -58,7 +58,7 @@ public sealed class MainTemplateTests(MainTemplateTests.CompiledMain compiled) :
         _template.SingleOfType("Microsoft.Storage/storageAccounts/blobServices");
         _template.SingleOfType("Microsoft.Storage/storageAccounts/queueServices");
         _template.SingleOfType("Microsoft.Storage/storageAccounts/tableServices");
-        _template.SingleOfType("Microsoft.Storage/storageAccounts/blobServices/containers");
+        Assert.Contains(_template.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => c.GetProperty("name").GetString()!.Contains("deploymentContainerName", StringComparison.Ordinal));
     }
 
     [Theory]

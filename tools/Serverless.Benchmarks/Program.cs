@@ -9,7 +9,8 @@ using Serverless.LocalRuntime.Launching;
 
 // Usage (tools/bench does this): Serverless.Benchmarks --storage CONNECTION --runtime Serverless.LocalRuntime.dll
 //        --app FUNCTIONS_APP_OUTPUT_FOLDER [--settings local.settings.sample.json] [--duration SECONDS] [--models COUNT]
-//        [--scenario serving|retraining|sampling|evaluation|explain] [--adult ../shared/data/adult]
+//        [--scenario serving|retraining|sampling|evaluation|explain|batch] [--adult ../shared/data/adult]
+//        batch: [--rows 1000000 (generated file)] [--messages 2000 (event scoring)]
 //        evaluation: [--models 1000] [--samples 200 (per window)] [--features 10 (one in five categorical)]
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (int i = 0; i + 1 < args.Length; i += 2)
@@ -57,6 +58,17 @@ byte[] model = BenchmarkModel.Train();
 if (options.GetValueOrDefault("scenario") == "explain")
 {
     return await ExplainBenchmark.RunAsync(host, model, seconds, options.GetValueOrDefault("out"));
+}
+
+if (options.GetValueOrDefault("scenario") == "batch")
+{
+    return await BatchBenchmark.RunAsync(
+        host,
+        model,
+        options.GetValueOrDefault("adult", "../shared/data/adult"),
+        int.Parse(options.GetValueOrDefault("rows", "1000000"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("messages", "2000"), CultureInfo.InvariantCulture),
+        options.GetValueOrDefault("out"));
 }
 
 if (options.GetValueOrDefault("scenario") == "sampling")

@@ -63,6 +63,7 @@ public sealed class FunctionAccessCatalogTests
     [InlineData("SetAliasShadow", PlatformRoles.Operator)]
     [InlineData("StopAliasShadow", PlatformRoles.Operator)]
     [InlineData("DecideRetraining", PlatformRoles.Approver)]
+    [InlineData("StartBatch", PlatformRoles.Operator)]
     public void Find_GovernedAction_NeedsExactlyItsRole(string function, string role)
     {
         var access = FunctionAccessCatalog.Find(function);

@@ -53,4 +53,7 @@ public static class AuditActions
 
     /// <summary>A monitoring evaluation requested by hand.</summary>
     public const string MonitoringEvaluate = "monitoring.evaluate";
+
+    /// <summary>A batch scoring run started over HTTP.</summary>
+    public const string BatchStart = "batch.start";
 }

@@ -1,0 +1,352 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CsvHelper;
+using Parquet;
+using Parquet.Schema;
+using Parquet.Serialization;
+
+namespace Serverless.Core.Batch;
+
+/// <summary>
+/// Reads a batch's input (CSV with CsvHelper, Parquet with Parquet.Net) chunk by chunk and writes each chunk's output in
+/// the same format: the input's columns, then <c>row_number</c>, <c>prediction_id</c>, <c>model_version</c> and the
+/// outputs. A CSV is split by byte ranges found in one pass, so a chunk reads only its own bytes; a Parquet file by
+/// row groups (and ranges of rows within a large one).
+/// </summary>
+internal static class BatchFiles
+{
+    /// <summary>The CSV format.</summary>
+    public const string Csv = "csv";
+
+    /// <summary>The Parquet format.</summary>
+    public const string Parquet = "parquet";
+
+    /// <summary>The columns a batch adds before the outputs.</summary>
+    public static readonly string[] AddedColumns = ["row_number", "prediction_id", "model_version"];
+
+    /// <summary>The format of a blob path by its extension, or null for one batch scoring does not read.</summary>
+    public static string? FormatOf(string path) =>
+        path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? Csv
+        : path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) ? Parquet
+        : null;
+
+    /// <summary>Reads a CSV's header line and the byte range of each chunk of <paramref name="chunkRows"/> rows.</summary>
+    /// <exception cref="BatchInputException">It is not UTF-8 CSV with a header and at least one row.</exception>
+    public static BatchPlan PlanCsv(Stream data, long length, int chunkRows, CancellationToken cancellationToken)
+    {
+        List<string>? columns = null;
+        var starts = new List<long>();
+        long rows = 0;
+        Read(data, (reader, _) =>
+        {
+            if (columns is null)
+            {
+                columns = Header(reader);
+                return;
+            }
+
+            if (rows % chunkRows == 0)
+            {
+                starts.Add(reader.ByteOffset);
+            }
+
+            rows++;
+        }, cancellationToken);
+
+        if (columns is null)
+        {
+            throw new BatchInputException("The CSV is empty: it needs a header line naming the columns and at least one row.");
+        }
+
+        if (rows == 0)
+        {
+            throw new BatchInputException("The CSV has a header line but no rows.");
+        }
+
+        var chunks = new List<BatchChunk>(starts.Count);
+        for (int i = 0; i < starts.Count; i++)
+        {
+            long end = i + 1 < starts.Count ? starts[i + 1] : length;
+            int count = (int)Math.Min(chunkRows, rows - ((long)i * chunkRows));
+            chunks.Add(new BatchChunk(i, ((long)i * chunkRows) + 1, count, starts[i], end - starts[i], 0));
+        }
+
+        return new BatchPlan(columns, rows, chunks);
+    }
+
+    /// <summary>Reads the header line of a CSV from the start of its bytes (the rest may be cut off anywhere).</summary>
+    /// <exception cref="BatchInputException">There is no header line, or it names a column twice or not at all.</exception>
+    public static List<string> ReadCsvHeader(Stream start)
+    {
+        try
+        {
+            using var reader = CsvReader.Create(start, new CsvReaderOptions { Separator = ',', HasHeader = false, TrimWhitespace = true }, leaveOpen: true);
+            return reader.Read() ? Header(reader) : throw new BatchInputException("The CSV is empty: it needs a header line naming the columns and at least one row.");
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new BatchInputException($"The CSV's header line cannot be parsed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a CSV chunk (its bytes only, no header line) as a table of the given columns.</summary>
+    /// <exception cref="BatchInputException">The bytes are not UTF-8 CSV.</exception>
+    public static BatchTable ReadCsvChunk(Stream data, IReadOnlyList<string> columns, BatchChunk chunk, CancellationToken cancellationToken)
+    {
+        var table = new BatchTable(columns);
+        long row = chunk.FirstRow;
+        Read(data, (reader, _) =>
+        {
+            if (table.Cells.Count >= chunk.Rows)
+            {
+                return;
+            }
+
+            var cells = new object?[columns.Count];
+            for (int i = 0; i < Math.Min(cells.Length, reader.FieldCount); i++)
+            {
+                cells[i] = reader.GetString(i);
+            }
+
+            string? problem = reader.FieldCount == columns.Count
+                ? null
+                : string.Create(CultureInfo.InvariantCulture, $"the row has {reader.FieldCount} fields; the header has {columns.Count}");
+            table.Add(cells, row++, problem);
+        }, cancellationToken);
+        return table;
+    }
+
+    /// <summary>Reads a Parquet file's columns and splits its row groups into chunks of at most <paramref name="chunkRows"/> rows.</summary>
+    /// <exception cref="BatchInputException">It is not a Parquet file this reader can read, or has no rows.</exception>
+    public static async Task<BatchPlan> PlanParquetAsync(Stream data, int chunkRows, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var reader = await ParquetReader.CreateAsync(data, leaveStreamOpen: true, cancellationToken: cancellationToken);
+            var columns = reader.Schema.Fields.Select(f => f.Name).ToList();
+            var chunks = new List<BatchChunk>();
+            long rows = 0;
+            for (int g = 0; g < reader.RowGroupCount; g++)
+            {
+                using var group = reader.OpenRowGroupReader(g);
+                for (long offset = 0; offset < group.RowCount; offset += chunkRows)
+                {
+                    int count = (int)Math.Min(chunkRows, group.RowCount - offset);
+                    chunks.Add(new BatchChunk(chunks.Count, rows + offset + 1, count, offset, 0, g));
+                }
+
+                rows += group.RowCount;
+            }
+
+            return rows == 0 ? throw new BatchInputException("The Parquet file has no rows.") : new BatchPlan(columns, rows, chunks);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or BatchInputException or Azure.RequestFailedException))
+        {
+            throw new BatchInputException($"The file is not a Parquet file this reader can read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a Parquet chunk: its rows of its row group.</summary>
+    /// <exception cref="BatchInputException">The file cannot be read.</exception>
+    public static async Task<BatchTable> ReadParquetChunkAsync(Stream data, BatchChunk chunk, CancellationToken cancellationToken)
+    {
+        DeserializationResult<Dictionary<string, object>> result;
+        try
+        {
+            result = await ParquetSerializer.DeserializeUntypedAsync(data, rowGroupIndex: chunk.RowGroup, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or Azure.RequestFailedException))
+        {
+            throw new BatchInputException($"The file is not a Parquet file this reader can read: {ex.Message}", ex);
+        }
+
+        var columns = result.Schema.Fields.Select(f => f.Name).ToList();
+        var table = new BatchTable(columns, result.Schema);
+        for (int r = 0; r < chunk.Rows; r++)
+        {
+            var row = result.Data[(int)chunk.Offset + r];
+            table.Add([.. columns.Select(c => row.TryGetValue(c, out object? value) ? value : null)], chunk.FirstRow + r);
+        }
+
+        return table;
+    }
+
+    /// <summary>Writes the scored rows of a chunk in <paramref name="format"/>: the input's cells, then the added columns and the outputs.</summary>
+    public static async Task WriteAsync(Stream destination, string format, BatchTable table, ScoredChunk scored, int version, CancellationToken cancellationToken)
+    {
+        // An output named like an input column keeps the input's name free.
+        var outputNames = scored.OutputColumns.ConvertAll(c => table.Columns.Contains(c, StringComparer.Ordinal) || AddedColumns.Contains(c, StringComparer.Ordinal) ? "predicted_" + c : c);
+        if (format == Csv)
+        {
+            WriteCsv(destination, table, scored, version, outputNames);
+        }
+        else
+        {
+            await WriteParquetAsync(destination, table, scored, version, outputNames, cancellationToken);
+        }
+    }
+
+    /// <summary>Writes the errors of a chunk as CSV lines <c>row_number,reason</c> (with the header when <paramref name="header"/>).</summary>
+    public static void WriteErrors(Stream destination, IEnumerable<(long RowNumber, string Reason)> errors, bool header)
+    {
+        using var writer = CsvWriter.Create(destination, new CsvWriterOptions { Separator = ',' }, leaveOpen: true);
+        if (header)
+        {
+            writer.WriteRecord(["row_number", "reason"]);
+        }
+
+        foreach (var (row, reason) in errors)
+        {
+            writer.WriteRecord([row.ToString(CultureInfo.InvariantCulture), reason]);
+        }
+    }
+
+    /// <summary>Reads an errors file written by <see cref="WriteErrors"/> (without its header).</summary>
+    public static List<(long RowNumber, string Reason)> ReadErrors(Stream data, CancellationToken cancellationToken)
+    {
+        var errors = new List<(long, string)>();
+        Read(data, (reader, _) => errors.Add((long.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetString(1))), cancellationToken);
+        return errors;
+    }
+
+    private static void WriteCsv(Stream destination, BatchTable table, ScoredChunk scored, int version, List<string> outputNames)
+    {
+        using var writer = CsvWriter.Create(destination, new CsvWriterOptions { Separator = ',' }, leaveOpen: true);
+        writer.WriteRecord([.. table.Columns, .. AddedColumns, .. outputNames]);
+        string versionText = version.ToString(CultureInfo.InvariantCulture);
+        var record = new string[table.Columns.Count + AddedColumns.Length + outputNames.Count];
+        foreach (var (row, id, outputs) in scored.Scored)
+        {
+            var cells = table.Cells[row];
+            for (int c = 0; c < cells.Length; c++)
+            {
+                record[c] = ChunkScorer.Text(cells[c]);
+            }
+
+            int at = cells.Length;
+            record[at++] = table.RowNumbers[row].ToString(CultureInfo.InvariantCulture);
+            record[at++] = id;
+            record[at++] = versionText;
+            foreach (string name in scored.OutputColumns)
+            {
+                record[at++] = outputs.TryGetValue(name, out var value) ? JsonText(value) ?? string.Empty : string.Empty;
+            }
+
+            writer.WriteRecord(record);
+        }
+    }
+
+    private static async Task WriteParquetAsync(Stream destination, BatchTable table, ScoredChunk scored, int version, List<string> outputNames, CancellationToken cancellationToken)
+    {
+        var kinds = scored.OutputColumns.ConvertAll(name => KindOf(scored, name));
+        var fields = new List<Field>(table.Schema!.Fields)
+        {
+            new DataField<long>("row_number"),
+            new DataField<string>("prediction_id"),
+            new DataField<int>("model_version"),
+        };
+        for (int i = 0; i < outputNames.Count; i++)
+        {
+            fields.Add(kinds[i] switch
+            {
+                JsonValueKind.Number => new DataField<double?>(outputNames[i]),
+                JsonValueKind.True => new DataField<bool?>(outputNames[i]),
+                _ => new DataField<string>(outputNames[i]),
+            });
+        }
+
+        var rows = new List<IDictionary<string, object?>>(scored.Scored.Count);
+        foreach (var (row, id, outputs) in scored.Scored)
+        {
+            var record = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (int c = 0; c < table.Columns.Count; c++)
+            {
+                record[table.Columns[c]] = table.Cells[row][c];
+            }
+
+            record["row_number"] = table.RowNumbers[row];
+            record["prediction_id"] = id;
+            record["model_version"] = version;
+            for (int i = 0; i < outputNames.Count; i++)
+            {
+                outputs.TryGetValue(scored.OutputColumns[i], out var value);
+                record[outputNames[i]] = kinds[i] switch
+                {
+                    JsonValueKind.Number => value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null,
+                    JsonValueKind.True => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null,
+                    _ => JsonText(value),
+                };
+            }
+
+            rows.Add(record);
+        }
+
+        await ParquetSerializer.SerializeUntypedAsync(rows, new ParquetSchema(fields), destination, cancellationToken: cancellationToken);
+    }
+
+    // A column is numeric (or boolean) when every value of it is; anything else is written as text.
+    private static JsonValueKind KindOf(ScoredChunk scored, string name)
+    {
+        var kinds = scored.Scored.Select(s => s.Outputs.TryGetValue(name, out var v) ? v.ValueKind : JsonValueKind.Null)
+            .Where(k => k != JsonValueKind.Null)
+            .Select(k => k == JsonValueKind.False ? JsonValueKind.True : k)
+            .Distinct()
+            .ToList();
+        return kinds.Count == 1 && kinds[0] is JsonValueKind.Number or JsonValueKind.True ? kinds[0] : JsonValueKind.String;
+    }
+
+    private static string? JsonText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        JsonValueKind.String => value.GetString(),
+        _ => value.GetRawText(),
+    };
+
+    private static List<string> Header(CsvReader reader)
+    {
+        var columns = new List<string>(reader.FieldCount);
+        for (int i = 0; i < reader.FieldCount; i++)
+        {
+            string name = reader.GetString(i).Trim();
+            if (name.Length == 0 || columns.Contains(name, StringComparer.Ordinal))
+            {
+                throw new BatchInputException(name.Length == 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"Column {i + 1} of the CSV's header line has no name.")
+                    : $"The CSV's header line names '{name}' twice.");
+            }
+
+            columns.Add(name);
+        }
+
+        return columns;
+    }
+
+    private static void Read(Stream data, Action<CsvReader, long> onRecord, CancellationToken cancellationToken)
+    {
+        var options = new CsvReaderOptions
+        {
+            Separator = ',',
+            HasHeader = false,
+            TrimWhitespace = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+        };
+        try
+        {
+            using var reader = CsvReader.Create(data, options, leaveOpen: true);
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                onRecord(reader, reader.ByteOffset);
+            }
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new BatchInputException("The file is not UTF-8 text, so it is not a CSV file: save it as UTF-8 CSV.", ex);
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new BatchInputException($"The CSV cannot be parsed: {ex.Message}", ex);
+        }
+    }
+}
