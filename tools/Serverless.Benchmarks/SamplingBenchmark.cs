@@ -18,14 +18,14 @@ namespace Serverless.Benchmarks;
 /// sample queue, Azurite and wrk run on CPU 1. The serving host serves three copies of the model whose specs set
 /// <c>monitoring.sampleRate</c> to 0, 10% and 100%: one process for all rates, so nothing of one instance's luck (JIT
 /// tiering, memory layout) falls on one rate only. The same single-row <c>/predict</c> load goes to each copy in turn
-/// (three rounds, medians), each rate's throughput compared with the 0% copy's of the same run.
+/// (five rounds, every other one in reverse order; medians), each rate's throughput compared with the 0% copy's of the same run.
 /// Each measurement also charges CPU time from the start of the load until its samples are stored (buffer and queue
 /// empty), per 1,000 requests, to the serving host, the store host and Azurite: what the whole pipeline costs, wherever
 /// it runs.
 /// </summary>
 internal static class SamplingBenchmark
 {
-    private const int Rounds = 3;
+    private const int Rounds = 5;
     private const int Connections = 16;
     private const string ServingCpu = "0";
     private const string OtherCpus = "1";
@@ -87,7 +87,8 @@ internal static class SamplingBenchmark
             var runs = targets.ToDictionary(t => t.Rate, _ => new List<Measurement>());
             for (int round = 0; round < Rounds; round++)
             {
-                foreach (var target in targets)
+                // Every other round in reverse order, so that drift within a round falls on no rate more than another.
+                foreach (var target in round % 2 == 0 ? targets : Enumerable.Reverse(targets))
                 {
                     runs[target.Rate].Add(await MeasureAsync(host, serving, store, target, predictBody, seconds, azurite));
                 }
