@@ -6,6 +6,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Serverless.Core.Serving;
 using Serverless.Core.Serving.Execution;
 using Serverless.Core.Serving.Protocol;
+using Serverless.Core.Training.Datasets;
 
 namespace Serverless.Core.Batch;
 
@@ -252,17 +253,7 @@ internal static class ChunkScorer
     };
 
     /// <summary>A cell as text: CSV's as read, a Parquet value in invariant form.</summary>
-    public static string Text(object? cell) => cell switch
-    {
-        null => string.Empty,
-        string text => text,
-        bool flag => flag ? "true" : "false",
-        double number => number.ToString("R", CultureInfo.InvariantCulture),
-        float number => number.ToString("R", CultureInfo.InvariantCulture),
-        DateTime time => time.ToString("O", CultureInfo.InvariantCulture),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => cell.ToString() ?? string.Empty,
-    };
+    public static string Text(object? cell) => TabularReader.Text(cell) ?? string.Empty;
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 

@@ -142,8 +142,8 @@ public sealed class LinearAndKernelTests
         using var gone = new CancellationTokenSource();
         gone.Cancel();
 
-        // A hundred rows of 4096 coalitions over 32 background rows each: far more than a millisecond of work.
-        var stopped = Assert.Throws<RequestLimitExceededException>(() => ExplanationService.ExplainWithin(explainer, rows, TimeSpan.FromMilliseconds(1), CancellationToken.None));
+        // A budget spent before the work starts: whether a timer of a millisecond fires before the work ends depends on the machine.
+        var stopped = Assert.Throws<RequestLimitExceededException>(() => ExplanationService.ExplainWithin(explainer, rows, TimeSpan.Zero, CancellationToken.None));
         Assert.Contains("Explanations__MaxRunTime", stopped.Message, StringComparison.Ordinal);
         Assert.Contains("explain fewer rows per request", stopped.Message, StringComparison.Ordinal);
 

@@ -132,7 +132,8 @@ public static class TabularReader
         }
     }
 
-    private static string? Text(object? value) => value switch
+    /// <summary>A Parquet cell as text in invariant form (null stays null); batch scoring reads cells the same way.</summary>
+    internal static string? Text(object? value) => value switch
     {
         null => null,
         string text => text,
