@@ -164,7 +164,16 @@ public sealed class ExplanationService : IDisposable
     internal static IReadOnlyList<RowExplanation> ExplainWithin(ModelExplainer explainer, FeatureRows rows, TimeSpan limit, CancellationToken cancellationToken)
     {
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(limit);
+        if (limit <= TimeSpan.Zero)
+        {
+            // CancelAfter(0) still waits for a timer on the thread pool, which a busy pool may run only after the work ends.
+            budget.Cancel();
+        }
+        else
+        {
+            budget.CancelAfter(limit);
+        }
+
         try
         {
             return explainer.Explain(rows, budget.Token);
