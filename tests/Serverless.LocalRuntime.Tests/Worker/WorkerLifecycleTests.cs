@@ -32,7 +32,7 @@ public sealed class WorkerLifecycleTests
 
     [Theory]
     [InlineData("SIGTERM")]
-    [InlineData("SIGINT", Skip = "Under the full suite in a clean clone (CI=true) the host left its worker running 90 s after SIGINT in three runs of 2026-11-27, never alone or under CPU load; cause not found yet: see the closing note of that day.")]
+    [InlineData("SIGINT")]
     [InlineData("SIGKILL")]
     public async Task HostStopped_AnyWay_LeavesNoWorkerProcess(string signal)
     {
@@ -44,8 +44,16 @@ public sealed class WorkerLifecycleTests
 
         // The host's own shutdown may take its 15 s, then the worker's grace; on a loaded machine a signal that lands while
         // the host is still starting waits for that too. What is asserted is that no worker is left, not how fast.
-        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(IsRunning(worker) ? null : true), TimeSpan.FromSeconds(90), $"worker {worker} to exit after {signal} to the host");
-        Assert.False(IsRunning(worker));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (IsRunning(worker) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        string output = host.Output;
+        Assert.False(
+            IsRunning(worker),
+            $"Worker {worker} still runs 90 s after {signal} to the host; the host {(host.ProcessId is null ? "has exited" : "still runs")}. The host's last output:\n{output[Math.Max(0, output.Length - 6000)..]}");
     }
 
     private static bool IsRunning(int processId)
