@@ -1,7 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Serverless.LocalRuntime;
 
-var app = LocalRuntimeApplication.Build(args);
+WebApplication app;
+try
+{
+    app = LocalRuntimeApplication.Build(args);
+}
+catch (Exception ex) when (ex is IOException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
+{
+    // A missing or malformed host.json or settings file: what to fix, not a stack trace.
+    await Console.Error.WriteLineAsync("The local Functions host could not start: " + ex.Message);
+    return 1;
+}
+
 var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
 try
 {

@@ -56,6 +56,24 @@ public sealed class WorkerLifecycleTests
             $"Worker {worker} still runs 90 s after {signal} to the host; the host {(host.ProcessId is null ? "has exited" : "still runs")}. The host's last output:\n{output[Math.Max(0, output.Length - 6000)..]}");
     }
 
+    [Fact]
+    public async Task HostStart_NoFunctionsAppThere_ExitsSayingWhatToBuildWithoutAStackTrace()
+    {
+        string empty = Directory.CreateTempSubdirectory("no-app-").FullName;
+        try
+        {
+            var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => HostProcess.StartAsync(new HostProcessOptions { HostAssembly = RuntimeProcess.HostAssembly, ScriptRoot = empty }));
+
+            Assert.Contains("could not start: host.json not found", failed.Message, StringComparison.Ordinal);
+            Assert.Contains("Build the Functions app first", failed.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("Unhandled exception", failed.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
     private static bool IsRunning(int processId)
     {
         try

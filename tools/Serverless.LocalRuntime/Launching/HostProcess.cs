@@ -13,6 +13,8 @@ namespace Serverless.LocalRuntime.Launching;
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
+    private const string Env = "/usr/bin/env";
+
     private readonly HostProcessOptions _options;
     private readonly StringBuilder _output = new();
     private Process? _process;
@@ -75,12 +77,22 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Starts the host again on the same port, after <see cref="Kill"/> or <see cref="Signal"/>.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo("dotnet")
+        // A process started in the background by a non-interactive shell (as CI runners start test runs) inherits SIGINT
+        // ignored, and .NET keeps an ignored SIGINT ignored: the host would never see the Ctrl-C the tests send it. On
+        // Linux the host starts with SIGINT at its default, as a program started from a terminal does.
+        bool resetInterrupt = OperatingSystem.IsLinux() && File.Exists(Env);
+        var start = new ProcessStartInfo(resetInterrupt ? Env : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (resetInterrupt)
+        {
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
+        }
+
         // The host runs in a folder of its own (no stray local.settings.json is read), so paths are made absolute here.
         foreach (string argument in (string[])[Path.GetFullPath(_options.HostAssembly), "--urls", BaseAddress.GetLeftPart(UriPartial.Authority), "--script-root", Path.GetFullPath(_options.ScriptRoot)])
         {
@@ -110,6 +122,8 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                // Without a timeout, WaitForExit also waits until the redirected output has all been read.
+                await process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException("The local Functions host exited: " + Output);
             }
 
