@@ -130,8 +130,8 @@ public sealed class InferenceService
             }
 
             var response = await RunInferenceAsync(info, document.RootElement, cancellationToken);
-            _sampler?.SampleInference(info, document.RootElement, response);
-            Shadow(route, info, ServingMetrics.OpenInference, body, response);
+            var sampled = _sampler?.SampleInference(info, document.RootElement, response);
+            Shadow(route, info, ServingMetrics.OpenInference, body, response, sampled);
             _metrics.RecordSuccess(info, ServingMetrics.OpenInference, start);
             return response;
         }
@@ -165,8 +165,8 @@ public sealed class InferenceService
 
             JsonElement[] rows = Rows(document.RootElement);
             var response = await RunRecordsAsync(info, rows, explain, cancellationToken);
-            _sampler?.SampleRecords(info, rows, response);
-            Shadow(route, info, ServingMetrics.Records, body, response);
+            var sampled = _sampler?.SampleRecords(info, rows, response);
+            Shadow(route, info, ServingMetrics.Records, body, response, sampled);
             _metrics.RecordSuccess(info, ServingMetrics.Records, start);
             return response;
         }
@@ -255,12 +255,13 @@ public sealed class InferenceService
     }
 
     /// <summary>Queues a copy of a request that the alias's own version answered for its shadow, if it has one. Never blocks.</summary>
-    private void Shadow(ServingRoute route, ModelVersionInfo answered, string protocol, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response)
+    private void Shadow(
+        ServingRoute route, ModelVersionInfo answered, string protocol, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response, IReadOnlyList<PredictionSample>? sampled)
     {
         if (route.Shadow is { } shadow && _shadows is not null && ReferenceEquals(answered, route.Main))
         {
             // Copies: the buffers are the caller's once the answer is returned.
-            _shadows.Offer(new ShadowRequest(route.Alias!, answered.Version, shadow, protocol, body.ToArray(), response.ToArray()));
+            _shadows.Offer(new ShadowRequest(route.Alias!, answered.Version, shadow, protocol, body.ToArray(), response.ToArray(), sampled));
         }
     }
 
