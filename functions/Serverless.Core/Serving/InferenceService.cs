@@ -98,6 +98,33 @@ public sealed class InferenceService
         return await _aliases.ResolveRouteAsync(name, alias ?? ServingAlias, cancellationToken);
     }
 
+    /// <summary>
+    /// The version that answers a records API request (<c>{"rows": [...]}</c>) as <see cref="PredictAsync"/> would route
+    /// it: <paramref name="version"/> if given, else the alias's version, or its canary for the canary's weight of the
+    /// requests, sticky by <paramref name="routingKey"/> (else by the body's top-level <c>routing_key</c>, else at random).
+    /// So an explanation explains the version that would serve that caller.
+    /// </summary>
+    /// <exception cref="InvalidRegistryArgumentException">The name, version or alias is not valid; nothing was read.</exception>
+    /// <exception cref="ModelNotFoundException">No such model, version or alias.</exception>
+    /// <exception cref="InvalidInferenceRequestException">The body is not JSON, or its <c>routing_key</c> is not a string or number.</exception>
+    public async Task<ModelVersionInfo> RouteRecordsAsync(
+        string name, string? version, string? alias, ReadOnlyMemory<byte> body, string? routingKey, CancellationToken cancellationToken)
+    {
+        var route = await ResolveRouteAsync(name, version, alias, cancellationToken);
+        if (route.Canary is null)
+        {
+            return route.Main;
+        }
+
+        if (routingKey is null)
+        {
+            using var document = JsonBody.Parse(body);
+            routingKey = CanaryRouter.FromRecords(document.RootElement);
+        }
+
+        return route.Pick(routingKey);
+    }
+
     /// <summary>Loads the version (if it is not loaded) so that it is ready to serve; returns it.</summary>
     public async Task<ModelVersionInfo> EnsureReadyAsync(string name, string? version, CancellationToken cancellationToken)
     {
