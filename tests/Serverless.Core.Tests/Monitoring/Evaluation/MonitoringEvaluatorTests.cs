@@ -343,6 +343,12 @@ public sealed class MonitoringEvaluatorTests
         var audited = Assert.Single((await world.Audit.QueryAsync(new AuditQuery(Model: model, Action: AuditActions.ShadowStop), 50, null, CancellationToken.None)).Entries);
         Assert.Equal(("platform:monitoring guardrail", 1, "production"), (audited.Entry.Actor.Subject, audited.Entry.Version, audited.Entry.Alias));
 
+        // What GET /models/{name}/monitoring shows: the stop among the guardrail's actions, the shadow's charts a series apart.
+        var view = await new MonitoringReader(world.Store, world.Specs, world.Registry, Options.Create(world.Options)).GetAsync(model, null, CancellationToken.None);
+        Assert.Equal(AlertKinds.GuardrailShadowStop, Assert.Single(view.GuardrailActions).Kind);
+        Assert.Contains(view.Series, c => c.Version == 1 && c.Shadow && c.Points.Count == 3);
+        Assert.All(view.Series.Where(c => c.Version == 2), c => Assert.False(c.Shadow));
+
         // Evaluated again (a restart that lost the completion): nothing is stopped or recorded twice.
         Assert.Null(await world.NewEvaluator().EvaluateWindowAsync(new SampleWindow(model, WindowAt(2)), CancellationToken.None));
         Assert.Single((await world.Registry.GetModelAsync(model, CancellationToken.None)).AliasHistory, m => m.Kind == AliasMoveKinds.ShadowStop);
