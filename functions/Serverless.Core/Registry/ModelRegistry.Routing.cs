@@ -75,7 +75,26 @@ public sealed partial class ModelRegistry
 
     /// <summary>Stops the alias's canary: every request goes to the alias's version again.</summary>
     /// <exception cref="RegistryConflictException">The alias has no canary.</exception>
-    public Task<AliasChange> AbortCanaryAsync(string name, string alias, string changedBy, string? reason, CancellationToken cancellationToken)
+    public Task<AliasChange> AbortCanaryAsync(string name, string alias, string changedBy, string? reason, CancellationToken cancellationToken) =>
+        AbortCanaryAsync(name, alias, null, changedBy, reason, null, cancellationToken);
+
+    /// <summary>
+    /// Stops the alias's canary if it is still <paramref name="expectedCanary"/>, at most once for
+    /// <paramref name="operationId"/> (a repeated call returns the first one's change): what the monitoring guardrail
+    /// does to a canary that breached.
+    /// </summary>
+    /// <exception cref="RegistryConflictException">The alias has no canary, or another one.</exception>
+    public Task<AliasChange> AbortCanaryAsync(string name, string alias, int expectedCanary, string changedBy, string? reason, string operationId, CancellationToken cancellationToken) =>
+        AbortCanaryAsync(name, alias, (int?)expectedCanary, changedBy, reason, operationId, cancellationToken);
+
+    /// <summary>The alias change an operation made (<see cref="AbortCanaryAsync(string, string, int, string, string?, string, CancellationToken)"/>, <see cref="SetAliasAsync(string, string, int, AliasMove, CancellationToken)"/>, ...), or null when it has not run.</summary>
+    public Task<AliasChange?> FindAliasChangeAsync(string name, string operationId, CancellationToken cancellationToken)
+    {
+        ValidateName(name);
+        return FindAliasMoveAsync(name, operationId, cancellationToken);
+    }
+
+    private Task<AliasChange> AbortCanaryAsync(string name, string alias, int? expected, string changedBy, string? reason, string? operationId, CancellationToken cancellationToken)
     {
         ValidateName(name);
         ValidateAlias(alias);
@@ -86,12 +105,17 @@ public sealed partial class ModelRegistry
                 throw new RegistryConflictException($"Alias '{alias}' of model '{name}' has no canary to abort.");
             }
 
+            if (expected is int wanted && canary != wanted)
+            {
+                throw new RegistryConflictException($"The canary of alias '{alias}' of model '{name}' is version {canary} now, not version {wanted}; it was left running.");
+            }
+
             int main = row.GetInt32("Version") ?? 0;
             double? weight = row.GetDouble(CanaryWeightColumn);
             row.Remove(CanaryVersionColumn);
             row.Remove(CanaryWeightColumn);
             return Task.FromResult(new AliasChange(alias, main, main, now, changedBy, AliasMoveKinds.CanaryAbort, reason, CanaryVersion: canary, CanaryWeight: weight));
-        }, cancellationToken);
+        }, cancellationToken, operationId);
     }
 
     /// <summary>Sets (or changes) the alias's shadow: <paramref name="version"/> gets a copy of the alias's traffic.</summary>
@@ -113,7 +137,19 @@ public sealed partial class ModelRegistry
 
     /// <summary>Stops the alias's shadow.</summary>
     /// <exception cref="RegistryConflictException">The alias has no shadow.</exception>
-    public Task<AliasChange> RemoveShadowAsync(string name, string alias, string changedBy, string? reason, CancellationToken cancellationToken)
+    public Task<AliasChange> RemoveShadowAsync(string name, string alias, string changedBy, string? reason, CancellationToken cancellationToken) =>
+        RemoveShadowAsync(name, alias, null, changedBy, reason, null, cancellationToken);
+
+    /// <summary>
+    /// Stops the alias's shadow if it is still <paramref name="expectedShadow"/>, at most once for
+    /// <paramref name="operationId"/> (a repeated call returns the first one's change): what the monitoring guardrail
+    /// does to a shadow that breached.
+    /// </summary>
+    /// <exception cref="RegistryConflictException">The alias has no shadow, or another one.</exception>
+    public Task<AliasChange> RemoveShadowAsync(string name, string alias, int expectedShadow, string changedBy, string? reason, string operationId, CancellationToken cancellationToken) =>
+        RemoveShadowAsync(name, alias, (int?)expectedShadow, changedBy, reason, operationId, cancellationToken);
+
+    private Task<AliasChange> RemoveShadowAsync(string name, string alias, int? expected, string changedBy, string? reason, string? operationId, CancellationToken cancellationToken)
     {
         ValidateName(name);
         ValidateAlias(alias);
@@ -124,10 +160,15 @@ public sealed partial class ModelRegistry
                 throw new RegistryConflictException($"Alias '{alias}' of model '{name}' has no shadow to stop.");
             }
 
+            if (expected is int wanted && shadow != wanted)
+            {
+                throw new RegistryConflictException($"The shadow of alias '{alias}' of model '{name}' is version {shadow} now, not version {wanted}; it was left running.");
+            }
+
             int main = row.GetInt32("Version") ?? 0;
             row.Remove(ShadowVersionColumn);
             return Task.FromResult(new AliasChange(alias, main, main, now, changedBy, AliasMoveKinds.ShadowStop, reason, ShadowVersion: shadow));
-        }, cancellationToken);
+        }, cancellationToken, operationId);
     }
 
     /// <summary>
@@ -196,13 +237,20 @@ public sealed partial class ModelRegistry
 
     /// <summary>
     /// Changes the alias row with <paramref name="change"/> (which may throw to refuse) and appends the history entry it
-    /// returns, in one transaction guarded by the row's ETag; re-read and retried when another writer was first.
+    /// returns, in one transaction guarded by the row's ETag; re-read and retried when another writer was first. With
+    /// <paramref name="operationId"/>, the operation is recorded in the same transaction and a repeat returns its change.
     /// </summary>
-    private async Task<AliasChange> UpdateRouteAsync(string name, string alias, Func<TableEntity, DateTimeOffset, Task<AliasChange>> change, CancellationToken cancellationToken)
+    private async Task<AliasChange> UpdateRouteAsync(
+        string name, string alias, Func<TableEntity, DateTimeOffset, Task<AliasChange>> change, CancellationToken cancellationToken, string? operationId = null)
     {
         await EnsureProvisionedAsync(cancellationToken);
         for (int attempt = 1; ; attempt++)
         {
+            if (operationId is not null && await FindAliasMoveAsync(name, operationId, cancellationToken) is { } done)
+            {
+                return done;
+            }
+
             var current = await _table.GetEntityIfExistsAsync<TableEntity>(name, AliasRow(alias), cancellationToken: cancellationToken);
             if (!current.HasValue)
             {
@@ -214,11 +262,17 @@ public sealed partial class ModelRegistry
             var made = await change(row, now);
             row["ChangedAt"] = now;
             row["ChangedBy"] = made.ChangedBy;
+            string logKey = $"aliaslog-{now.UtcTicks:D19}-{Guid.NewGuid():N}";
             List<TableTransactionAction> actions =
             [
                 new(TableTransactionActionType.UpdateReplace, row, row.ETag),
-                new(TableTransactionActionType.Add, ToEntity(name, $"aliaslog-{now.UtcTicks:D19}-{Guid.NewGuid():N}", made)),
+                new(TableTransactionActionType.Add, ToEntity(name, logKey, made)),
             ];
+            if (operationId is not null)
+            {
+                actions.Add(new(TableTransactionActionType.Add, new TableEntity(name, OperationRow(operationId)) { ["Version"] = made.Version, ["AliasLog"] = logKey }));
+            }
+
             try
             {
                 await _table.SubmitTransactionAsync(actions, cancellationToken);

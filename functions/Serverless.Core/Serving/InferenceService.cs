@@ -98,6 +98,33 @@ public sealed class InferenceService
         return await _aliases.ResolveRouteAsync(name, alias ?? ServingAlias, cancellationToken);
     }
 
+    /// <summary>
+    /// The version that answers a records API request (<c>{"rows": [...]}</c>) as <see cref="PredictAsync"/> would route
+    /// it: <paramref name="version"/> if given, else the alias's version, or its canary for the canary's weight of the
+    /// requests, sticky by <paramref name="routingKey"/> (else by the body's top-level <c>routing_key</c>, else at random).
+    /// So an explanation explains the version that would serve that caller.
+    /// </summary>
+    /// <exception cref="InvalidRegistryArgumentException">The name, version or alias is not valid; nothing was read.</exception>
+    /// <exception cref="ModelNotFoundException">No such model, version or alias.</exception>
+    /// <exception cref="InvalidInferenceRequestException">The body is not JSON, or its <c>routing_key</c> is not a string or number.</exception>
+    public async Task<ModelVersionInfo> RouteRecordsAsync(
+        string name, string? version, string? alias, ReadOnlyMemory<byte> body, string? routingKey, CancellationToken cancellationToken)
+    {
+        var route = await ResolveRouteAsync(name, version, alias, cancellationToken);
+        if (route.Canary is null)
+        {
+            return route.Main;
+        }
+
+        if (routingKey is null)
+        {
+            using var document = JsonBody.Parse(body);
+            routingKey = CanaryRouter.FromRecords(document.RootElement);
+        }
+
+        return route.Pick(routingKey);
+    }
+
     /// <summary>Loads the version (if it is not loaded) so that it is ready to serve; returns it.</summary>
     public async Task<ModelVersionInfo> EnsureReadyAsync(string name, string? version, CancellationToken cancellationToken)
     {
@@ -130,8 +157,8 @@ public sealed class InferenceService
             }
 
             var response = await RunInferenceAsync(info, document.RootElement, cancellationToken);
-            _sampler?.SampleInference(info, document.RootElement, response);
-            Shadow(route, info, ServingMetrics.OpenInference, body, response);
+            var sampled = _sampler?.SampleInference(info, document.RootElement, response);
+            Shadow(route, info, ServingMetrics.OpenInference, body, response, sampled);
             _metrics.RecordSuccess(info, ServingMetrics.OpenInference, start);
             return response;
         }
@@ -165,8 +192,8 @@ public sealed class InferenceService
 
             JsonElement[] rows = Rows(document.RootElement);
             var response = await RunRecordsAsync(info, rows, explain, cancellationToken);
-            _sampler?.SampleRecords(info, rows, response);
-            Shadow(route, info, ServingMetrics.Records, body, response);
+            var sampled = _sampler?.SampleRecords(info, rows, response);
+            Shadow(route, info, ServingMetrics.Records, body, response, sampled);
             _metrics.RecordSuccess(info, ServingMetrics.Records, start);
             return response;
         }
@@ -255,12 +282,13 @@ public sealed class InferenceService
     }
 
     /// <summary>Queues a copy of a request that the alias's own version answered for its shadow, if it has one. Never blocks.</summary>
-    private void Shadow(ServingRoute route, ModelVersionInfo answered, string protocol, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response)
+    private void Shadow(
+        ServingRoute route, ModelVersionInfo answered, string protocol, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response, IReadOnlyList<PredictionSample>? sampled)
     {
         if (route.Shadow is { } shadow && _shadows is not null && ReferenceEquals(answered, route.Main))
         {
             // Copies: the buffers are the caller's once the answer is returned.
-            _shadows.Offer(new ShadowRequest(route.Alias!, answered.Version, shadow, protocol, body.ToArray(), response.ToArray()));
+            _shadows.Offer(new ShadowRequest(route.Alias!, answered.Version, shadow, protocol, body.ToArray(), response.ToArray(), sampled));
         }
     }
 

@@ -22,35 +22,26 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
 {
     private const long MaxJsonBodyBytes = 64 * 1024;
 
+    private const string ReasonShape = "empty, or {\"reason\": \"why\"}";
+    private const string CanaryShape = "{\"version\": n, \"weight\": w} with w above 0 and below 1 (0.1 sends 10% of the requests to version n), and an optional \"reason\"";
+    private const string ShadowShape = "{\"version\": n} and an optional \"reason\"";
+
     /// <summary><c>PUT /models/{name}/aliases/{alias}/canary</c> with <c>{"version": n, "weight": w, "reason": "..."}</c> (0 &lt; w &lt; 1).</summary>
     [RequireRole(PlatformRoles.Operator)]
     [Function("SetAliasCanary")]
     [Audited(AuditActions.CanarySet)]
-    public async Task<IActionResult> SetCanary(
+    public Task<IActionResult> SetCanary(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "models/{name}/aliases/{alias}/canary")] HttpRequest request,
         string name,
         string alias,
-        CancellationToken cancellationToken)
-    {
-        const string Shape = "{\"version\": n, \"weight\": w} with w above 0 and below 1 (0.1 sends 10% of the requests to version n), and an optional \"reason\"";
-        var (body, error) = await ApiResults.ReadJsonAsync<CanaryBody>(request, MaxJsonBodyBytes, Shape, cancellationToken);
-        if (error is not null)
+        CancellationToken cancellationToken) =>
+        ChangeAsync<CanaryBody>(request, CanaryShape, body => body is { Version: not null, Weight: not null }, async body =>
         {
-            return error;
-        }
-
-        if (body?.Version is not int version || body.Weight is not double weight)
-        {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be {Shape}.");
-        }
-
-        return await ApiResults.HandleAsync(request, async () =>
-        {
+            int version = body!.Version!.Value;
+            double weight = body.Weight!.Value;
             var change = await registry.SetCanaryAsync(name, alias, version, weight, Principal(request), body.Reason, cancellationToken);
-            request.Audit(new AuditDetails(After: string.Create(CultureInfo.InvariantCulture, $"canary version {version} at weight {weight}"), Version: version));
-            return new OkObjectResult(change);
-        });
-    }
+            return (change, new AuditDetails(After: string.Create(CultureInfo.InvariantCulture, $"canary version {version} at weight {weight}"), Version: version));
+        }, cancellationToken);
 
     /// <summary><c>POST /models/{name}/aliases/{alias}/canary/promote</c>, optional <c>{"reason": "..."}</c>: the canary becomes the alias's version.</summary>
     [RequireRole(PlatformRoles.Operator)]
@@ -61,11 +52,10 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
         string name,
         string alias,
         CancellationToken cancellationToken) =>
-        WithReasonAsync(request, async reason =>
+        ChangeAsync<ReasonBody>(request, ReasonShape, _ => true, async body =>
         {
-            var change = await registry.PromoteCanaryAsync(name, alias, Principal(request), reason, cancellationToken);
-            request.Audit(new AuditDetails(Before: Text(change.PreviousVersion), After: Text(change.Version), Version: change.Version));
-            return change;
+            var change = await registry.PromoteCanaryAsync(name, alias, Principal(request), body?.Reason, cancellationToken);
+            return (change, new AuditDetails(Before: Text(change.PreviousVersion), After: Text(change.Version), Version: change.Version));
         }, cancellationToken);
 
     /// <summary><c>DELETE /models/{name}/aliases/{alias}/canary</c>, optional <c>{"reason": "..."}</c>: every request goes to the alias's version again.</summary>
@@ -77,42 +67,27 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
         string name,
         string alias,
         CancellationToken cancellationToken) =>
-        WithReasonAsync(request, async reason =>
+        ChangeAsync<ReasonBody>(request, ReasonShape, _ => true, async body =>
         {
-            var change = await registry.AbortCanaryAsync(name, alias, Principal(request), reason, cancellationToken);
-            request.Audit(new AuditDetails(Before: string.Create(CultureInfo.InvariantCulture, $"canary version {change.CanaryVersion} at weight {change.CanaryWeight}"), Version: change.CanaryVersion));
-            return change;
+            var change = await registry.AbortCanaryAsync(name, alias, Principal(request), body?.Reason, cancellationToken);
+            return (change, new AuditDetails(Before: string.Create(CultureInfo.InvariantCulture, $"canary version {change.CanaryVersion} at weight {change.CanaryWeight}"), Version: change.CanaryVersion));
         }, cancellationToken);
 
     /// <summary><c>PUT /models/{name}/aliases/{alias}/shadow</c> with <c>{"version": n, "reason": "..."}</c>: version n answers a copy of the alias's traffic.</summary>
     [RequireRole(PlatformRoles.Operator)]
     [Function("SetAliasShadow")]
     [Audited(AuditActions.ShadowSet)]
-    public async Task<IActionResult> SetShadow(
+    public Task<IActionResult> SetShadow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "models/{name}/aliases/{alias}/shadow")] HttpRequest request,
         string name,
         string alias,
-        CancellationToken cancellationToken)
-    {
-        const string Shape = "{\"version\": n} and an optional \"reason\"";
-        var (body, error) = await ApiResults.ReadJsonAsync<ShadowBody>(request, MaxJsonBodyBytes, Shape, cancellationToken);
-        if (error is not null)
+        CancellationToken cancellationToken) =>
+        ChangeAsync<ShadowBody>(request, ShadowShape, body => body is { Version: not null }, async body =>
         {
-            return error;
-        }
-
-        if (body?.Version is not int version)
-        {
-            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be {Shape}.");
-        }
-
-        return await ApiResults.HandleAsync(request, async () =>
-        {
+            int version = body!.Version!.Value;
             var change = await registry.SetShadowAsync(name, alias, version, Principal(request), body.Reason, cancellationToken);
-            request.Audit(new AuditDetails(After: $"shadow version {Text(version)}", Version: version));
-            return new OkObjectResult(change);
-        });
-    }
+            return (change, new AuditDetails(After: $"shadow version {Text(version)}", Version: version));
+        }, cancellationToken);
 
     /// <summary><c>DELETE /models/{name}/aliases/{alias}/shadow</c>, optional <c>{"reason": "..."}</c>: the shadow stops.</summary>
     [RequireRole(PlatformRoles.Operator)]
@@ -123,11 +98,10 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
         string name,
         string alias,
         CancellationToken cancellationToken) =>
-        WithReasonAsync(request, async reason =>
+        ChangeAsync<ReasonBody>(request, ReasonShape, _ => true, async body =>
         {
-            var change = await registry.RemoveShadowAsync(name, alias, Principal(request), reason, cancellationToken);
-            request.Audit(new AuditDetails(Before: $"shadow version {Text(change.ShadowVersion)}", Version: change.ShadowVersion));
-            return change;
+            var change = await registry.RemoveShadowAsync(name, alias, Principal(request), body?.Reason, cancellationToken);
+            return (change, new AuditDetails(Before: $"shadow version {Text(change.ShadowVersion)}", Version: change.ShadowVersion));
         }, cancellationToken);
 
     /// <summary>
@@ -142,10 +116,32 @@ public sealed class TrafficFunctions(ModelRegistry registry, ShadowStore shadows
         CancellationToken cancellationToken) =>
         ApiResults.HandleAsync(request, async () => new OkObjectResult(await shadows.SummarizeAsync(name, cancellationToken)));
 
-    private static async Task<IActionResult> WithReasonAsync(HttpRequest request, Func<string?, Task<AliasChange>> act, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every change's shape: reads the JSON body (a 4xx naming <paramref name="shape"/> when it is not JSON of that
+    /// shape, or <paramref name="complete"/> says a required field is missing), makes the change, records its audit
+    /// details and answers 200 with the alias change; the registry's refusals are mapped by <see cref="ApiResults.HandleAsync"/>.
+    /// </summary>
+    private static async Task<IActionResult> ChangeAsync<TBody>(
+        HttpRequest request, string shape, Func<TBody?, bool> complete, Func<TBody?, Task<(AliasChange Change, AuditDetails Audit)>> change, CancellationToken cancellationToken)
+        where TBody : class
     {
-        var (body, error) = await ApiResults.ReadJsonAsync<ReasonBody>(request, MaxJsonBodyBytes, "empty, or {\"reason\": \"why\"}", cancellationToken);
-        return error ?? await ApiResults.HandleAsync(request, async () => new OkObjectResult(await act(body?.Reason)));
+        var (body, error) = await ApiResults.ReadJsonAsync<TBody>(request, MaxJsonBodyBytes, shape, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (!complete(body))
+        {
+            return ApiResults.Error(StatusCodes.Status400BadRequest, $"The body must be {shape}.");
+        }
+
+        return await ApiResults.HandleAsync(request, async () =>
+        {
+            var (made, audit) = await change(body);
+            request.Audit(audit);
+            return new OkObjectResult(made);
+        });
     }
 
     private static string? Text(int? version) => version?.ToString(CultureInfo.InvariantCulture);

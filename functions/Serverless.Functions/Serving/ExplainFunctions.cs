@@ -14,7 +14,10 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
     /// <summary>
     /// <c>POST /models/{name}/explain</c> with <c>{"rows": [{feature: value, ...}]}</c>, the body of <c>predict</c>: per
     /// row, attributions that sum to the output minus the baseline, with the space, method and baseline named. Query
-    /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>.
+    /// <c>version</c> or <c>alias</c> chooses another version than <c>production</c>. Routed as <c>predict</c> is: an
+    /// alias's canary explains its share of the requests, sticky by the <c>X-Routing-Key</c> header or the body's
+    /// <c>routing_key</c>, so a caller's explanation is of the version that answers its predictions; the answer's
+    /// <c>model_version</c> names it.
     /// </summary>
     [RequireRole(PlatformRoles.Consumer, AllowFunctionKey = true)]
     [Function("ExplainRecords")]
@@ -32,7 +35,8 @@ public sealed class ExplainFunctions(InferenceService inference, ExplanationServ
 
         return await ApiResults.HandleAsync(request, async () =>
         {
-            var info = await inference.ResolveAsync(name, request.Query["version"].FirstOrDefault(), request.Query["alias"].FirstOrDefault(), cancellationToken);
+            var info = await inference.RouteRecordsAsync(
+                name, request.Query["version"].FirstOrDefault(), request.Query["alias"].FirstOrDefault(), body, InferenceFunctions.RoutingKey(request), cancellationToken);
             return ApiResults.Json(await explanations.ExplainAsync(info, body, cancellationToken));
         });
     }

@@ -65,7 +65,8 @@ public sealed class InferenceFunctions(InferenceService inference)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "serving/cache")] HttpRequest request) =>
         ApiResults.Json(inference.GetCacheStatistics(), ServingJsonContext.Default.ModelCacheStatistics);
 
-    private static string? RoutingKey(HttpRequest request) =>
+    /// <summary>The routing key the caller sent in the <c>X-Routing-Key</c> header, if any.</summary>
+    internal static string? RoutingKey(HttpRequest request) =>
         request.Headers[CanaryRouter.Header].FirstOrDefault() is { Length: > 0 } key ? key : null;
 
     private async Task<IActionResult> Run(HttpRequest request, Func<byte[], Task<ReadOnlyMemory<byte>>> run, CancellationToken cancellationToken)

@@ -158,6 +158,35 @@ public sealed class AliasRoutingTests
     }
 
     [Fact]
+    public async Task AbortCanaryAsync_ExpectedVersionUnderAnOperation_EndedOnceAndRepeatReturnsTheFirstChange()
+    {
+        var (registry, name) = await ModelAsync();
+        await registry.SetCanaryAsync(name, Alias, 2, 0.3, "alice", null, CancellationToken.None);
+
+        var first = await registry.AbortCanaryAsync(name, Alias, 2, "guardrail", "breached", "op-canary-1", CancellationToken.None);
+        await registry.SetCanaryAsync(name, Alias, 2, 0.3, "alice", "again", CancellationToken.None);
+        var repeat = await registry.AbortCanaryAsync(name, Alias, 2, "guardrail", "breached", "op-canary-1", CancellationToken.None);
+
+        Assert.Equal(first, repeat);
+        Assert.Equal(first, await registry.FindAliasChangeAsync(name, "op-canary-1", CancellationToken.None));
+        Assert.Equal(2, (await registry.GetAliasRouteAsync(name, Alias, CancellationToken.None)).CanaryVersion);
+        Assert.Single(await HistoryAsync(registry, name), c => c.Kind == AliasMoveKinds.CanaryAbort);
+    }
+
+    [Fact]
+    public async Task RemoveShadowAsync_ShadowIsAnotherVersionThanExpected_ThrowsConflictAndLeavesItRunning()
+    {
+        var (registry, name) = await ModelAsync();
+        await registry.SetShadowAsync(name, Alias, 3, "alice", null, CancellationToken.None);
+
+        var refused = await Assert.ThrowsAsync<RegistryConflictException>(() => registry.RemoveShadowAsync(name, Alias, 2, "guardrail", "breached", "op-shadow-1", CancellationToken.None));
+
+        Assert.Contains("version 3 now, not version 2", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(3, (await registry.GetAliasRouteAsync(name, Alias, CancellationToken.None)).ShadowVersion);
+        Assert.Null(await registry.FindAliasChangeAsync(name, "op-shadow-1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task SetShadowAsync_ThenRemoveShadowAsync_StoredBesideTheCanaryAndBothRecorded()
     {
         var (registry, name) = await ModelAsync();

@@ -2,6 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Serverless.Core.Monitoring.Evaluation;
+using Serverless.Core.Monitoring.Sampling;
+using Serverless.Core.Training.Datasets;
 using Serverless.Demo;
 using Serverless.Testing;
 
@@ -10,16 +16,21 @@ namespace Serverless.Functions.Tests.Serving;
 /// <summary>
 /// Canary and shadow through the local runtime: two versions of the demo model behind <c>production</c>, a canary that
 /// splits <c>/predict</c> and <c>/infer</c> and keeps one routing key on one version, its abort and promotion in the alias
-/// history, a shadow whose comparisons are counted, and the API's answers to bad input.
+/// history, a shadow whose comparisons are counted and whose answers reach monitoring, explanations routed like
+/// predictions, and the API's answers to bad input.
 /// </summary>
 public sealed class CanaryShadowTests(CanaryShadowTests.CanaryFixture fixture) : IClassFixture<CanaryShadowTests.CanaryFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>A runtime that re-reads aliases often (so a new canary is served at once) with its own comparison table.</summary>
+    /// <summary>A runtime that re-reads aliases often (so a new canary is served at once) with its own comparison table, sampling every prediction into its own table.</summary>
     public sealed class CanaryFixture : LocalRuntimeFixture
     {
+        private readonly string _id = Guid.NewGuid().ToString("N")[..10];
+
         public DemoModel Demo { get; } = DemoClassifier.Train();
+
+        public MonitoringOptions Monitoring => new() { SampleTable = "samples" + _id, SampleContainer = "samples-" + _id };
 
         /// <summary>The model the bad-input cases share (they change nothing).</summary>
         public Task<string>? BadInputModel { get; set; }
@@ -28,6 +39,11 @@ public sealed class CanaryShadowTests(CanaryShadowTests.CanaryFixture fixture) :
         {
             ["Serving__AliasRefreshInterval"] = "00:00:00.200",
             ["Serving__ShadowTable"] = "shadow" + Guid.NewGuid().ToString("N")[..12],
+            ["Monitoring__SampleRate"] = "1",
+            ["Monitoring__FlushInterval"] = "00:00:00.200",
+            ["Monitoring__SampleQueue"] = "samples-q-" + _id,
+            ["Monitoring__SampleTable"] = Monitoring.SampleTable,
+            ["Monitoring__SampleContainer"] = Monitoring.SampleContainer,
         };
     }
 
@@ -163,6 +179,98 @@ public sealed class CanaryShadowTests(CanaryShadowTests.CanaryFixture fixture) :
         (status, var stopped) = await SendAsync(HttpMethod.Delete, $"/models/{model}/aliases/production/shadow");
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("shadow-stop", stopped.GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Shadow_PredictionsSampled_ShadowAnswersStoredBesideThemAsShadowAndJudgedByTheSameFeedback()
+    {
+        string model = await TwoVersionsAsync();
+        await SendAsync(HttpMethod.Put, $"/models/{model}/aliases/production/shadow", new { version = 2 });
+
+        var (status, answer) = await Client.PostJsonAsync($"/models/{model}/predict", DemoSetup.ExamplePredictBody);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("1", answer.GetProperty("model_version").GetString());
+        var ids = answer.GetProperty("predictions").EnumerateArray().Select(p => p.GetProperty("prediction_id").GetString()!).ToList();
+        var table = new TableServiceClient(fixture.ConnectionString).GetTableClient(fixture.Monitoring.SampleTable);
+        var rows = await Eventually.GetAsync(async () =>
+        {
+            var found = new List<TableEntity>();
+            try
+            {
+                await foreach (var row in table.QueryAsync<TableEntity>(e => e.GetString("Model") == model))
+                {
+                    found.Add(row);
+                }
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+            {
+                return null; // No sample stored yet.
+            }
+
+            return found.Count == 2 * ids.Count ? found : null;
+        }, Timeout, "the served and shadow samples");
+
+        // The caller's answer is version 1's; the shadow's answers to the same predictions are version 2's, marked shadow.
+        Assert.Equal(ids.Order(), rows.Where(r => r.GetBoolean("Shadow") is not true).Select(r => r.RowKey).Order());
+        Assert.All(rows.Where(r => r.GetBoolean("Shadow") is not true), r => Assert.Equal(1, r.GetInt32("Version")));
+        Assert.Equal(ids.Select(id => id + SampleStore.ShadowSuffix).Order(), rows.Where(r => r.GetBoolean("Shadow") is true).Select(r => r.RowKey).Order());
+        Assert.All(rows.Where(r => r.GetBoolean("Shadow") is true), r => Assert.Equal(2, r.GetInt32("Version")));
+
+        (status, _) = await Client.PostJsonAsync($"/models/{model}/feedback", JsonSerializer.Serialize(new { feedback = new[] { new { predictionId = ids[0], label = "true" } } }));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var samples = new SampleStore(new TableServiceClient(fixture.ConnectionString), new BlobServiceClient(fixture.ConnectionString), Options.Create(fixture.Monitoring));
+        var window = await samples.ReadWindowAsync(model, rows.Single(r => r.RowKey == ids[0]).GetDateTimeOffset("Time")!.Value);
+        Assert.All(window.Where(s => s.PredictionId == ids[0]), s => Assert.Equal("true", s.Actual!.Value.GetString()));
+        Assert.Equal([(1, false), (2, true)], window.Where(s => s.PredictionId == ids[0]).Select(s => (s.Version, s.Shadow)).Order());
+    }
+
+    [Fact]
+    public async Task Explain_AliasWithCanary_ExplainsTheVersionThatAnswersTheCallersPredictions()
+    {
+        string model = await TwoVersionsAsync();
+        await new MonitoringBaselineStore(new BlobServiceClient(fixture.ConnectionString), Options.Create(new MonitoringOptions())).PutAsync(Baseline(model), CancellationToken.None);
+        await SendAsync(HttpMethod.Put, $"/models/{model}/aliases/production/canary", new { version = 2, weight = 0.5 });
+        await ServedAsync(model, "1", "2");
+
+        var explained = new HashSet<string>();
+        for (int k = 0; k < 12; k++)
+        {
+            string key = "customer-" + k;
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"/models/{model}/explain", UriKind.Relative))
+            {
+                Content = new StringContent(DemoSetup.ExamplePredictBody, Encoding.UTF8, "application/json"),
+            };
+            request.Headers.Add("X-Routing-Key", key);
+            using var response = await Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            string version = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("model_version").GetString()!;
+            Assert.Equal(await PredictAsync(model, key), version);
+
+            // The body's routing_key routes it the same way.
+            string withField = DemoSetup.ExamplePredictBody.Replace("{\"rows\":", $"{{\"routing_key\": \"{key}\", \"rows\":", StringComparison.Ordinal);
+            Assert.NotEqual(DemoSetup.ExamplePredictBody, withField);
+            var (_, byField) = await Client.PostJsonAsync($"/models/{model}/explain", withField);
+            Assert.Equal(version, byField.GetProperty("model_version").GetString());
+            explained.Add(version);
+        }
+
+        Assert.Equal(["1", "2"], explained.Order());
+    }
+
+    /// <summary>Version 1's training baseline as the retraining line would record it: what explanations draw their background from.</summary>
+    private static MonitoringBaseline Baseline(string model)
+    {
+        var rows = DemoData.Generate(2000);
+        var numeric = new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal)
+        {
+            ["income"] = MonitoringBaseline.Reference(rows.Select(r => (double)r.Income)),
+            ["debt_ratio"] = MonitoringBaseline.Reference(rows.Select(r => (double)r.DebtRatio)),
+            ["years_employed"] = MonitoringBaseline.Reference(rows.Select(r => (double)r.YearsEmployed)),
+            ["late_payments"] = MonitoringBaseline.Reference(rows.Select(r => (double)r.LatePayments)),
+        };
+        var features = numeric.Select(kv => new FeatureBaseline(kv.Key, "numeric", 0, kv.Value.Average())).ToList();
+        features.Add(new FeatureBaseline("employment", "categorical", 0, Frequencies: rows.GroupBy(r => r.Employment).ToDictionary(g => g.Key, g => (double)g.Count() / rows.Count)));
+        return new MonitoringBaseline(model, 1, "binary", "test: generated demo applications", features, null, DateTimeOffset.UtcNow, numeric);
     }
 
     public static TheoryData<string, string, HttpStatusCode, string> BadRequests() => new()

@@ -15,6 +15,12 @@ public static class AlertKinds
     /// <summary>The guardrail rolled the model back.</summary>
     public const string GuardrailRollback = "guardrail-rollback";
 
-    /// <summary>The guardrail would roll back but cannot (no earlier version, policy <c>alert</c>, or production moved).</summary>
+    /// <summary>The guardrail aborted an alias's canary version that breached (the alias keeps its version).</summary>
+    public const string GuardrailCanaryAbort = "guardrail-canary-abort";
+
+    /// <summary>The guardrail stopped an alias's shadow version whose answers breached.</summary>
+    public const string GuardrailShadowStop = "guardrail-shadow-stop";
+
+    /// <summary>The guardrail would roll back (or end a canary or shadow) but cannot (no earlier version, policy <c>alert</c>, or production moved).</summary>
     public const string GuardrailHeld = "guardrail-held";
 }

@@ -15,6 +15,7 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <param name="Sigma">The standard deviation of the value at this window's sample count.</param>
 /// <param name="Count">The values behind the point (samples, or labelled samples for the error rate).</param>
 /// <param name="Violations">Each run rule that fired at this point, in a sentence; empty when in control.</param>
+/// <param name="Shadow">Whether it charts the version's answers as a shadow (a series of its own).</param>
 public sealed record ControlChartPoint(
     [property: JsonPropertyName("chart")] string Chart,
     [property: JsonPropertyName("version")] int Version,
@@ -24,7 +25,8 @@ public sealed record ControlChartPoint(
     [property: JsonPropertyName("upper")] double Upper,
     [property: JsonPropertyName("sigma")] double Sigma,
     [property: JsonPropertyName("count")] int Count,
-    [property: JsonPropertyName("violations")] IReadOnlyList<string> Violations)
+    [property: JsonPropertyName("violations")] IReadOnlyList<string> Violations,
+    [property: JsonPropertyName("shadow"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow = false)
 {
     /// <summary>How far the value lies from the centre line, in sigma (0 when sigma is 0 and the value is on it).</summary>
     [JsonIgnore]

@@ -7,8 +7,10 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <param name="Version">The version.</param>
 /// <param name="Windows">Each point's window start, oldest first.</param>
 /// <param name="Points">The points, in the same order.</param>
+/// <param name="Shadow">Whether it charts the version's answers as an alias's shadow (a series apart from its served answers).</param>
 public sealed record ControlChartSeries(
     [property: JsonPropertyName("chart")] string Chart,
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("windows")] IReadOnlyList<DateTimeOffset> Windows,
-    [property: JsonPropertyName("points")] IReadOnlyList<ControlChartPoint> Points);
+    [property: JsonPropertyName("points")] IReadOnlyList<ControlChartPoint> Points,
+    [property: JsonPropertyName("shadow"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow = false);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Serverless.Core.Monitoring.Evaluation;
 
 /// <summary>An alert with its evidence, as recorded and as published to the alert queue.</summary>
-/// <param name="Id">Stable for the same finding: <c>{model}/{window}/v{version}/{kind}/{subject}</c>, so a re-delivered alert can be recognised.</param>
+/// <param name="Id">Stable for the same finding: <c>{model}/{window}/v{version}/{kind}/{subject}</c> (<c>v{version}-shadow</c> for a shadow's answers), so a re-delivered alert can be recognised.</param>
 /// <param name="Model">The model.</param>
 /// <param name="Version">The version it concerns.</param>
 /// <param name="WindowStart">The window's start (UTC).</param>
@@ -15,6 +15,7 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <param name="Threshold">What it was held against, when there is one.</param>
 /// <param name="Evidence">What was seen, in sentences.</param>
 /// <param name="RaisedAt">When it was raised.</param>
+/// <param name="Shadow">Whether it concerns the version's answers as an alias's shadow.</param>
 public sealed record MonitoringAlert(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("model")] string Model,
@@ -27,7 +28,8 @@ public sealed record MonitoringAlert(
     [property: JsonPropertyName("statistic")] double? Statistic,
     [property: JsonPropertyName("threshold")] double? Threshold,
     [property: JsonPropertyName("evidence")] string Evidence,
-    [property: JsonPropertyName("raisedAt")] DateTimeOffset RaisedAt)
+    [property: JsonPropertyName("raisedAt")] DateTimeOffset RaisedAt,
+    [property: JsonPropertyName("shadow"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow = false)
 {
     /// <summary>Severity of a finding that alone does not make a breach.</summary>
     public const string Warning = "warning";

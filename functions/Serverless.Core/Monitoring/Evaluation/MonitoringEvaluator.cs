@@ -189,34 +189,52 @@ public sealed partial class MonitoringEvaluator
         foreach (var version in evaluation.Versions.Where(v => v.Breached))
         {
             // Assessed windows only: one with too few samples neither breaks nor extends a run of breaches.
+            // A version's answers as a shadow are a run of their own: they never count towards its served run, nor the reverse.
             int run = 1 + history.AsEnumerable().Reverse()
-                .Select(h => h.Versions.FirstOrDefault(o => o.Version == version.Version))
+                .Select(h => h.Versions.FirstOrDefault(o => o.Version == version.Version && o.Shadow == version.Shadow))
                 .Where(o => o is { Assessed: true })
                 .TakeWhile(o => o!.Breached)
                 .Count();
-            // A rollback this window already made (the evaluation was retried after a crash) is carried on, not skipped,
-            // so that its audit entry and its alert are written once.
-            string operation = GuardrailOperation(evaluation.WindowStart, version.Version);
             if (run < policy.GuardrailWindows)
             {
                 continue;
             }
 
+            var evidence = evaluation.Alerts.Where(a => a.Version == version.Version && a.Shadow == version.Shadow && a.Severity == MonitoringAlert.Critical).Select(a => a.Evidence).ToList();
+            var inputs = version.DataDrift.Where(d => d.Drifted).Select(d => d.Feature).Distinct(StringComparer.Ordinal).ToList();
+            string upstream = inputs.Count == 0 ? string.Empty
+                : $" Its inputs drifted too ({string.Join(", ", inputs)}): if the data feeding it changed, the earlier version may fare no better; check the source.";
+            string why = $"version {version.Version}{(version.Shadow ? " (as a shadow)" : string.Empty)} breached in {run} evaluated windows in a row (guardrail: {policy.GuardrailWindows}); latest: {string.Join(" ", evidence)}{upstream}";
+            if (version.Shadow)
+            {
+                // A shadow's answers never reach a caller: its breach stops that shadow alone and never moves an alias.
+                if (await EndRouteAsync(evaluation, policy, version.Version, shadow: true, why, cancellationToken) is { } stopped)
+                {
+                    actions.Add(stopped);
+                }
+
+                continue;
+            }
+
+            // A rollback this window already made (the evaluation was retried after a crash) is carried on, not skipped,
+            // so that its audit entry and its alert are written once.
+            string operation = GuardrailOperation(evaluation.WindowStart, version.Version);
             bool resumed = false;
             if (await ProductionAsync(evaluation.Model, cancellationToken) != version.Version)
             {
                 resumed = policy.GuardrailAction != GuardrailActions.Alert && await _registry.FindOperationAsync(evaluation.Model, operation, cancellationToken) is not null;
                 if (!resumed)
                 {
+                    // Not production: if it is an alias's canary, that canary alone is aborted.
+                    if (await EndRouteAsync(evaluation, policy, version.Version, shadow: false, why, cancellationToken) is { } aborted)
+                    {
+                        actions.Add(aborted);
+                    }
+
                     continue;
                 }
             }
 
-            var evidence = evaluation.Alerts.Where(a => a.Version == version.Version && a.Severity == MonitoringAlert.Critical).Select(a => a.Evidence).ToList();
-            var inputs = version.DataDrift.Where(d => d.Drifted).Select(d => d.Feature).Distinct(StringComparer.Ordinal).ToList();
-            string upstream = inputs.Count == 0 ? string.Empty
-                : $" Its inputs drifted too ({string.Join(", ", inputs)}): if the data feeding it changed, the earlier version may fare no better; check the source.";
-            string why = $"version {version.Version} breached in {run} evaluated windows in a row (guardrail: {policy.GuardrailWindows}); latest: {string.Join(" ", evidence)}{upstream}";
             if (policy.GuardrailAction == GuardrailActions.Alert)
             {
                 actions.Add(Action(evaluation, version.Version, AlertKinds.GuardrailHeld, $"Not rolled back, as its guardrail action is \"alert\": {why}"));
@@ -255,14 +273,80 @@ public sealed partial class MonitoringEvaluator
         return actions;
     }
 
-    /// <summary>The operation id the guardrail rolls <paramref name="version"/> back under for the window at <paramref name="windowStart"/>.</summary>
-    internal static string GuardrailOperation(DateTimeOffset windowStart, int version) =>
-        $"guardrail-{windowStart.UtcDateTime:yyyyMMddTHHmmss}-v{version}";
+    /// <summary>
+    /// The operation id the guardrail rolls <paramref name="version"/> back under for the window at
+    /// <paramref name="windowStart"/>; with <paramref name="role"/> (<c>canary</c>, <c>shadow</c>), the one it ends that
+    /// canary or shadow under.
+    /// </summary>
+    internal static string GuardrailOperation(DateTimeOffset windowStart, int version, string? role = null) =>
+        $"guardrail-{windowStart.UtcDateTime:yyyyMMddTHHmmss}-v{version}{(role is null ? string.Empty : "-" + role)}";
 
-    private static MonitoringAlert Action(WindowEvaluation evaluation, int version, string kind, string evidence) =>
-        new(WindowEvaluator.AlertId(evaluation.Model, evaluation.WindowStart, version, kind, "production"), evaluation.Model, version,
-            evaluation.WindowStart, evaluation.WindowEnd, kind, MonitoringAlert.Critical, "production", null, null,
-            $"Model '{evaluation.Model}': {evidence}", evaluation.EvaluatedAt);
+    /// <summary>
+    /// The guardrail's action on a canary or shadow version that breached: the alias whose canary (or shadow) it is has
+    /// that canary aborted (or that shadow stopped), alone, recorded in its alias history by <see cref="GuardrailActor"/>
+    /// with the reason and in the audit log; the alias keeps its version and no other alias or model is touched. Held
+    /// under the policy <c>alert</c>. Null when the version is no alias's canary (or shadow), e.g. already ended.
+    /// </summary>
+    private async Task<MonitoringAlert?> EndRouteAsync(WindowEvaluation evaluation, MonitoringPolicy policy, int version, bool shadow, string why, CancellationToken cancellationToken)
+    {
+        string role = shadow ? "shadow" : "canary";
+        string operation = GuardrailOperation(evaluation.WindowStart, version, role);
+        var change = await _registry.FindAliasChangeAsync(evaluation.Model, operation, cancellationToken);
+        if (change is null)
+        {
+            AliasRoute? route;
+            try
+            {
+                route = (await _registry.GetModelAsync(evaluation.Model, cancellationToken)).Routes?
+                    .FirstOrDefault(r => (shadow ? r.ShadowVersion : r.CanaryVersion) == version);
+            }
+            catch (ModelNotFoundException)
+            {
+                return null;
+            }
+
+            if (route is null)
+            {
+                return null;
+            }
+
+            if (policy.GuardrailAction == GuardrailActions.Alert)
+            {
+                return Action(evaluation, version, AlertKinds.GuardrailHeld,
+                    $"Not ended, as its guardrail action is \"alert\": version {version} stays the {role} of '{route.Alias}'. Why it would be: {why}", role, shadow);
+            }
+
+            try
+            {
+                change = shadow
+                    ? await _registry.RemoveShadowAsync(evaluation.Model, route.Alias, version, GuardrailActor, why, operation, cancellationToken)
+                    : await _registry.AbortCanaryAsync(evaluation.Model, route.Alias, version, GuardrailActor, why, operation, cancellationToken);
+            }
+            catch (RegistryConflictException ex)
+            {
+                return Action(evaluation, version, AlertKinds.GuardrailHeld, $"Not ended: {ex.Message}", role, shadow);
+            }
+
+            LogRouteEnded(evaluation.Model, role, version, change.Alias);
+        }
+
+        if (_audit is not null)
+        {
+            await _audit.AppendAsync(new AuditEntry(Actor.Platform("monitoring guardrail"), shadow ? AuditActions.ShadowStop : AuditActions.CanaryAbort, evaluation.Model, version, change.Alias, null,
+                $"{role} version {version.ToString(CultureInfo.InvariantCulture)}", null, why, change.ChangedAt, operation, AuditOutcomes.Succeeded, null), operation, cancellationToken);
+        }
+
+        return shadow
+            ? Action(evaluation, version, AlertKinds.GuardrailShadowStop,
+                $"Shadow stopped: version {version} no longer answers copies of '{change.Alias}''s requests; '{change.Alias}' still serves version {change.Version} and no other alias or model was touched. Why: {why}", role, shadow)
+            : Action(evaluation, version, AlertKinds.GuardrailCanaryAbort,
+                $"Canary aborted: every request to '{change.Alias}' goes to version {change.Version} again, and no other alias or model was touched. Why: {why}", role, shadow);
+    }
+
+    private static MonitoringAlert Action(WindowEvaluation evaluation, int version, string kind, string evidence, string subject = "production", bool shadow = false) =>
+        new(WindowEvaluator.AlertId(evaluation.Model, evaluation.WindowStart, version, kind, subject, shadow), evaluation.Model, version,
+            evaluation.WindowStart, evaluation.WindowEnd, kind, MonitoringAlert.Critical, subject, null, null,
+            $"Model '{evaluation.Model}': {evidence}", evaluation.EvaluatedAt, shadow);
 
     private async Task<int?> ProductionAsync(string model, CancellationToken cancellationToken)
     {
@@ -303,6 +387,9 @@ public sealed partial class MonitoringEvaluator
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Monitoring alert for model {Model} version {Version} ({Kind}): {Evidence}")]
     private partial void LogAlert(string model, int version, string kind, string evidence);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Guardrail ended the {Role} version {Version} of model {Model}'s alias {Alias}")]
+    private partial void LogRouteEnded(string model, string role, int version, string alias);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Guardrail rolled model {Model} back from version {FromVersion} to {ToVersion} after {Windows} breached windows")]
     private partial void LogRolledBack(string model, int fromVersion, int toVersion, int windows);

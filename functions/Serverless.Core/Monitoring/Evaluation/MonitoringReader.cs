@@ -10,7 +10,7 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <summary>Puts together what <c>GET /models/{name}/monitoring</c> shows.</summary>
 public sealed class MonitoringReader(MonitoringStore store, SpecStore specs, ModelRegistry registry, IOptions<MonitoringOptions> options)
 {
-    private static readonly string[] GuardrailKinds = [AlertKinds.GuardrailRollback, AlertKinds.GuardrailHeld];
+    private static readonly string[] GuardrailKinds = [AlertKinds.GuardrailRollback, AlertKinds.GuardrailHeld, AlertKinds.GuardrailCanaryAbort, AlertKinds.GuardrailShadowStop];
 
     /// <summary>The model's latest windows (at most <paramref name="windows"/>, default <see cref="MonitoringOptions.HistoryWindows"/>), series, alerts and guardrail actions.</summary>
     /// <exception cref="ModelNotFoundException">No such model.</exception>
@@ -32,9 +32,9 @@ public sealed class MonitoringReader(MonitoringStore store, SpecStore specs, Mod
         var recent = await store.RecentAsync(model, count, cancellationToken);
         var series = recent.AsEnumerable().Reverse()
             .SelectMany(w => w.Versions.SelectMany(v => v.Charts).Select(point => (w.WindowStart, point)))
-            .GroupBy(p => (p.point.Chart, p.point.Version))
-            .OrderBy(g => g.Key.Version).ThenBy(g => g.Key.Chart, StringComparer.Ordinal)
-            .Select(g => new ControlChartSeries(g.Key.Chart, g.Key.Version, [.. g.Select(p => p.WindowStart)], [.. g.Select(p => p.point)]))
+            .GroupBy(p => (p.point.Chart, p.point.Version, p.point.Shadow))
+            .OrderBy(g => g.Key.Version).ThenBy(g => g.Key.Shadow).ThenBy(g => g.Key.Chart, StringComparer.Ordinal)
+            .Select(g => new ControlChartSeries(g.Key.Chart, g.Key.Version, [.. g.Select(p => p.WindowStart)], [.. g.Select(p => p.point)], g.Key.Shadow))
             .ToList();
         return new MonitoringView(
             model,

@@ -130,7 +130,7 @@ public sealed class MonitoringStore
     {
         ArgumentNullException.ThrowIfNull(evaluation);
         var charts = evaluation.Versions.SelectMany(v => v.Charts).ToList();
-        var outcomes = evaluation.Versions.Select(v => new VersionOutcome(v.Version, v.Assessed, v.Breached)).ToList();
+        var outcomes = evaluation.Versions.Select(v => new VersionOutcome(v.Version, v.Assessed, v.Breached, v.Shadow)).ToList();
         var row = new TableEntity(evaluation.Model, WindowRow(evaluation.WindowStart))
         {
             ["State"] = Done,
@@ -264,7 +264,7 @@ public sealed class MonitoringStore
     private static string WindowRow(DateTimeOffset start) => "window-" + Inverted(start);
 
     private static string AlertRow(MonitoringAlert alert) =>
-        string.Create(CultureInfo.InvariantCulture, $"alert-{Inverted(alert.WindowStart)}-v{alert.Version:D10}-{alert.Kind}-{Clean(alert.Subject)}");
+        string.Create(CultureInfo.InvariantCulture, $"alert-{Inverted(alert.WindowStart)}-v{alert.Version:D10}{(alert.Shadow ? "-shadow" : string.Empty)}-{alert.Kind}-{Clean(alert.Subject)}");
 
     // Characters a row key may not hold.
     private static string Clean(string text) =>

@@ -11,7 +11,7 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <param name="Windows">The latest evaluated windows, newest first.</param>
 /// <param name="Series">Per version and chart, its points over those windows, oldest first, with the window they belong to.</param>
 /// <param name="Alerts">The latest alerts, newest window first.</param>
-/// <param name="GuardrailActions">The guardrail's rollbacks and held rollbacks among them.</param>
+/// <param name="GuardrailActions">The guardrail's actions among them: rollbacks, canaries aborted, shadows stopped, and those held.</param>
 public sealed record MonitoringView(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("productionVersion")] int? ProductionVersion,

@@ -14,6 +14,10 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <param name="Charts">Its control-chart points.</param>
 /// <param name="Breached">Whether its predictions drifted or a chart signalled (what the guardrail counts).</param>
 /// <param name="Notes">What could not be evaluated, and why.</param>
+/// <param name="Shadow">
+/// Whether these are the version's answers as an alias's shadow (copies of requests another version served), kept
+/// apart from its served answers: its own drift, charts and guardrail run.
+/// </param>
 public sealed record VersionEvaluation(
     [property: JsonPropertyName("version")] int Version,
     [property: JsonPropertyName("samples")] int Samples,
@@ -24,7 +28,8 @@ public sealed record VersionEvaluation(
     [property: JsonPropertyName("performance")] IReadOnlyDictionary<string, double> Performance,
     [property: JsonPropertyName("charts")] IReadOnlyList<ControlChartPoint> Charts,
     [property: JsonPropertyName("breached")] bool Breached,
-    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes)
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes,
+    [property: JsonPropertyName("shadow"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow = false)
 {
     /// <summary>Whether it was assessed at all: it had a baseline and enough samples.</summary>
     [JsonIgnore]

@@ -11,7 +11,9 @@ namespace Serverless.Core.Monitoring.Evaluation;
 /// <summary>
 /// Evaluates one model's window from its samples, per version that answered in it: data drift per feature and
 /// prediction drift against the version's baseline, performance on the labelled samples, and control-chart points with
-/// run rules over the version's earlier points. Pure: storage is the caller's.
+/// run rules over the version's earlier points. A version's answers as a shadow are evaluated apart from its served
+/// answers (their own drift, charts and chart history), so neither stream's findings count for the other. Pure:
+/// storage is the caller's.
 /// </summary>
 internal static class WindowEvaluator
 {
@@ -36,10 +38,10 @@ internal static class WindowEvaluator
     {
         var versions = new List<VersionEvaluation>();
         var alerts = new List<MonitoringAlert>();
-        foreach (var group in samples.GroupBy(s => s.Version).OrderBy(g => g.Key))
+        foreach (var group in samples.GroupBy(s => (s.Version, s.Shadow)).OrderBy(g => g.Key.Version).ThenBy(g => g.Key.Shadow))
         {
-            var baseline = baselines.GetValueOrDefault(group.Key);
-            var evaluation = EvaluateVersion(group.Key, [.. group], policy, baseline, history);
+            var baseline = baselines.GetValueOrDefault(group.Key.Version);
+            var evaluation = EvaluateVersion(group.Key.Version, group.Key.Shadow, [.. group], policy, baseline, history);
             versions.Add(evaluation);
             alerts.AddRange(Alerts(model, start, end, now, evaluation));
         }
@@ -48,8 +50,9 @@ internal static class WindowEvaluator
     }
 
     private static VersionEvaluation EvaluateVersion(
-        int version, List<PredictionSample> samples, MonitoringPolicy policy, MonitoringBaseline? baseline, IReadOnlyList<ControlChartPoint> history)
+        int version, bool shadow, List<PredictionSample> samples, MonitoringPolicy policy, MonitoringBaseline? baseline, IReadOnlyList<ControlChartPoint> history)
     {
+        history = [.. history.Where(p => p.Shadow == shadow)];
         var notes = new List<string>();
         string task = policy.Task ?? baseline?.Task ?? InferTask(samples);
         var labelled = samples.Where(s => s.Actual is { ValueKind: not JsonValueKind.Null }).ToList();
@@ -62,7 +65,7 @@ internal static class WindowEvaluator
         if (baseline is null)
         {
             notes.Add($"no baseline: version {version} was not evaluated by the retraining line, nor was an earlier version, so drift and control charts are not computed");
-            return new VersionEvaluation(version, samples.Count, labelled.Count, null, [], [], performance, [], false, notes);
+            return new VersionEvaluation(version, samples.Count, labelled.Count, null, [], [], performance, [], false, notes, shadow);
         }
 
         string described = baseline.Version == version
@@ -71,7 +74,7 @@ internal static class WindowEvaluator
         if (samples.Count < policy.Drift.MinimumSampleSize)
         {
             notes.Add($"{samples.Count} samples, {policy.Drift.MinimumSampleSize} needed: drift and control charts not computed for this window");
-            return new VersionEvaluation(version, samples.Count, labelled.Count, described, [], [], performance, [], false, notes);
+            return new VersionEvaluation(version, samples.Count, labelled.Count, described, [], [], performance, [], false, notes, shadow);
         }
 
         var dataDrift = baseline.Features.SelectMany(feature => FeatureDrift(feature, samples, policy.Drift, Reference(baseline, feature.Name))).ToList();
@@ -82,7 +85,7 @@ internal static class WindowEvaluator
             // Read once: the drift test and two of the charts use every sample's score.
             var scores = samples.Select(s => Score(task, s, policy)).ToList();
             predictionDrift.AddRange(PredictionDrift(baseline, samples, scores, policy));
-            charts.AddRange(Charts(task, version, predictions, [.. scores.OfType<double>()], labelled, policy, history));
+            charts.AddRange(Charts(task, version, predictions, [.. scores.OfType<double>()], labelled, policy, history).Select(c => c with { Shadow = shadow }));
         }
         else
         {
@@ -90,7 +93,7 @@ internal static class WindowEvaluator
         }
 
         bool breached = predictionDrift.Any(SizeableDrift) || charts.Any(c => c.Violations.Count > 0);
-        return new VersionEvaluation(version, samples.Count, labelled.Count, described, dataDrift, predictionDrift, performance, charts, breached, notes);
+        return new VersionEvaluation(version, samples.Count, labelled.Count, described, dataDrift, predictionDrift, performance, charts, breached, notes, shadow);
     }
 
     private static string InferTask(List<PredictionSample> samples)
@@ -232,8 +235,8 @@ internal static class WindowEvaluator
     private static IEnumerable<MonitoringAlert> Alerts(string model, DateTimeOffset start, DateTimeOffset end, DateTimeOffset now, VersionEvaluation version)
     {
         MonitoringAlert Alert(string kind, string severity, string subject, double? statistic, double? threshold, string evidence) =>
-            new(AlertId(model, start, version.Version, kind, subject), model, version.Version, start, end, kind, severity, subject, statistic, threshold,
-                $"Model '{model}' version {version.Version}, window {start:yyyy-MM-ddTHH:mm:ss}Z to {end:HH:mm:ss}Z: {evidence}", now);
+            new(AlertId(model, start, version.Version, kind, subject, version.Shadow), model, version.Version, start, end, kind, severity, subject, statistic, threshold,
+                $"Model '{model}' version {version.Version}{(version.Shadow ? " (as a shadow)" : string.Empty)}, window {start:yyyy-MM-ddTHH:mm:ss}Z to {end:HH:mm:ss}Z: {evidence}", now, version.Shadow);
 
         foreach (var feature in version.DataDrift.Where(d => d.Drifted).GroupBy(d => d.Feature, StringComparer.Ordinal))
         {
@@ -272,8 +275,8 @@ internal static class WindowEvaluator
     private static double? Reading(DriftResult result) => result.Test == DriftTestNames.Psi ? result.Statistic : result.PValue;
 
     /// <summary>The id of an alert: the same finding gets the same id.</summary>
-    public static string AlertId(string model, DateTimeOffset start, int version, string kind, string subject) =>
-        string.Create(CultureInfo.InvariantCulture, $"{model}/{start.UtcDateTime:yyyyMMddTHHmmss}/v{version}/{kind}/{subject}");
+    public static string AlertId(string model, DateTimeOffset start, int version, string kind, string subject, bool shadow = false) =>
+        string.Create(CultureInfo.InvariantCulture, $"{model}/{start.UtcDateTime:yyyyMMddTHHmmss}/v{version}{(shadow ? "-shadow" : string.Empty)}/{kind}/{subject}");
 
     private static string Number(double value) => value.ToString("G4", CultureInfo.InvariantCulture);
 }

@@ -15,6 +15,10 @@ namespace Serverless.Core.Monitoring.Sampling;
 /// <param name="Inputs">The row's features, a JSON object.</param>
 /// <param name="Outputs">The row's prediction, a JSON object.</param>
 /// <param name="Actual">The true label or value sent as feedback for it (<c>POST /models/{name}/feedback</c>), or null while none has arrived.</param>
+/// <param name="Shadow">
+/// Whether a shadow version made it, answering a copy of a request the alias's version answered (the prediction id is
+/// that answer's): monitored as the shadow version's own stream, never as the version that served the caller.
+/// </param>
 public sealed record PredictionSample(
     string Model,
     int Version,
@@ -22,4 +26,5 @@ public sealed record PredictionSample(
     DateTimeOffset Time,
     JsonElement Inputs,
     JsonElement Outputs,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Actual = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] JsonElement? Actual = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Shadow = false);

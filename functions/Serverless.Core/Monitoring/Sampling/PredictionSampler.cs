@@ -78,14 +78,15 @@ public sealed partial class PredictionSampler : IDisposable
 
     /// <summary>
     /// Samples rows of a records API answer: each row is chosen at the model's rate on its own; the chosen rows' features and
-    /// predictions are captured from the request and the written response. Never throws.
+    /// predictions are captured from the request and the written response. Never throws. Returns the samples taken
+    /// (null when none), for the alias's shadow to sample the same predictions (<see cref="SampleShadow"/>).
     /// </summary>
-    internal void SampleRecords(ModelVersionInfo version, IReadOnlyList<JsonElement> rows, ReadOnlyMemory<byte> response)
+    internal IReadOnlyList<PredictionSample>? SampleRecords(ModelVersionInfo version, IReadOnlyList<JsonElement> rows, ReadOnlyMemory<byte> response)
     {
         double rate = _rates.For(version.Name);
         if (rate <= 0)
         {
-            return;
+            return null;
         }
 
         List<int>? chosen = null;
@@ -99,43 +100,61 @@ public sealed partial class PredictionSampler : IDisposable
 
         if (chosen is null)
         {
-            return;
+            return null;
         }
 
-        try
-        {
-            foreach (var sample in SampleCapture.FromRecords(version, rows, chosen, response, _clock.GetUtcNow()))
-            {
-                Offer(sample);
-            }
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            LogCaptureFailed(_logger, version.Name, ex);
-        }
+        return OfferAll(version, () => SampleCapture.FromRecords(version, rows, chosen, response, _clock.GetUtcNow()));
     }
 
     /// <summary>
     /// Samples an Open Inference Protocol answer, chosen at the model's rate as one prediction; when every input is an
-    /// <c>[N]</c> or <c>[N, 1]</c> tensor it is split into N rows, otherwise nothing is sampled. Never throws.
+    /// <c>[N]</c> or <c>[N, 1]</c> tensor it is split into N rows, otherwise nothing is sampled. Never throws. Returns
+    /// the samples taken (null when none).
     /// </summary>
-    internal void SampleInference(ModelVersionInfo version, JsonElement request, ReadOnlyMemory<byte> response)
+    internal IReadOnlyList<PredictionSample>? SampleInference(ModelVersionInfo version, JsonElement request, ReadOnlyMemory<byte> response)
     {
         if (!ShouldSample(_rates.For(version.Name)))
         {
-            return;
+            return null;
         }
 
+        return OfferAll(version, () => SampleCapture.FromInference(version, request, response, _clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Samples a shadow version's answer to a copy of a request: exactly the predictions sampled from the answer the caller
+    /// got (<paramref name="served"/>, chosen at the model's rate), each under the same prediction id and time, with the
+    /// shadow's prediction, marked <see cref="PredictionSample.Shadow"/>. So feedback for a prediction judges both
+    /// versions, and the served version's monitoring never sees the shadow's answers. Never throws.
+    /// </summary>
+    /// <param name="shadow">The shadow version.</param>
+    /// <param name="served">The samples taken of the answer the caller got.</param>
+    /// <param name="records">Whether the request was a records API one (else Open Inference Protocol).</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="response">The answer the caller got.</param>
+    /// <param name="shadowResponse">The shadow's answer.</param>
+    internal void SampleShadow(
+        ModelVersionInfo shadow, IReadOnlyList<PredictionSample> served, bool records, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response, ReadOnlyMemory<byte> shadowResponse)
+    {
+        ArgumentNullException.ThrowIfNull(served);
+        if (served.Count > 0)
+        {
+            OfferAll(shadow, () => SampleCapture.FromShadow(shadow, served, records, body, response, shadowResponse));
+        }
+    }
+
+    private List<PredictionSample>? OfferAll(ModelVersionInfo version, Func<List<PredictionSample>> capture)
+    {
         try
         {
-            foreach (var sample in SampleCapture.FromInference(version, request, response, _clock.GetUtcNow()))
-            {
-                Offer(sample);
-            }
+            var samples = capture();
+            samples.ForEach(Offer);
+            return samples.Count > 0 ? samples : null;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             LogCaptureFailed(_logger, version.Name, ex);
+            return null;
         }
     }
 

@@ -113,6 +113,48 @@ internal static class SampleCapture
         return samples;
     }
 
+    /// <summary>
+    /// A shadow version's samples of the predictions sampled from the answer the caller got: same prediction id, time and
+    /// features, the shadow's prediction of that row, marked shadow. Records API rows are found by their position in the
+    /// caller's answer; an Open Inference Protocol request's rows by their position in the request.
+    /// </summary>
+    public static List<PredictionSample> FromShadow(
+        ModelVersionInfo shadow, IReadOnlyList<PredictionSample> served, bool records, ReadOnlyMemory<byte> body, ReadOnlyMemory<byte> response, ReadOnlyMemory<byte> shadowResponse)
+    {
+        var samples = new List<PredictionSample>(served.Count);
+        if (records)
+        {
+            using var ours = JsonDocument.Parse(response);
+            using var theirs = JsonDocument.Parse(shadowResponse);
+            var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+            int r = 0;
+            foreach (var prediction in ours.RootElement.GetProperty("predictions").EnumerateArray())
+            {
+                rowOf[prediction.GetProperty("prediction_id").GetString()!] = r++;
+            }
+
+            var predictions = theirs.RootElement.GetProperty("predictions").EnumerateArray().ToArray();
+            foreach (var sample in served)
+            {
+                if (rowOf.TryGetValue(sample.PredictionId, out int row) && row < predictions.Length)
+                {
+                    samples.Add(new PredictionSample(shadow.Name, shadow.Version, sample.PredictionId, sample.Time, sample.Inputs, Without(predictions[row], "prediction_id"), Shadow: true));
+                }
+            }
+
+            return samples;
+        }
+
+        using var request = JsonDocument.Parse(body);
+        var rows = FromInference(shadow, request.RootElement, shadowResponse, served[0].Time);
+        for (int r = 0; r < Math.Min(rows.Count, served.Count); r++)
+        {
+            samples.Add(rows[r] with { PredictionId = served[r].PredictionId, Time = served[r].Time, Shadow = true });
+        }
+
+        return samples;
+    }
+
     private static bool TryRows(JsonElement input, out long rows)
     {
         rows = -1;

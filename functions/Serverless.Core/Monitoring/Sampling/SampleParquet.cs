@@ -5,14 +5,15 @@ using Parquet.Schema;
 namespace Serverless.Core.Monitoring.Sampling;
 
 /// <summary>
-/// Writes samples as one Parquet row group: <c>prediction_id</c>, <c>version</c>, <c>time</c> (UTC), then a column
+/// Writes samples as one Parquet row group: <c>prediction_id</c>, <c>version</c>, <c>time</c> (UTC), <c>shadow</c>
+/// (whether a shadow version made it, answering a copy of the request), then a column
 /// per prediction part (<c>label</c>, <c>probability_{class}</c>, <c>value</c>, or an inference request's output
 /// names) and one per feature (named as the feature, or <c>input_{feature}</c> where that name is taken). A column
 /// whose values are all numbers is a nullable double; any other is a string (a string's value, else its JSON).
 /// </summary>
 internal static class SampleParquet
 {
-    private static readonly string[] Reserved = ["prediction_id", "version", "time"];
+    private static readonly string[] Reserved = ["prediction_id", "version", "time", "shadow"];
 
     public static async Task WriteAsync(IReadOnlyList<PredictionSample> samples, Stream destination, CancellationToken cancellationToken)
     {
@@ -76,6 +77,7 @@ internal static class SampleParquet
             new DataField<string>("prediction_id"),
             new DataField<int>("version"),
             new DataField<DateTime>("time"),
+            new DataField<bool>("shadow"),
         };
         foreach (string name in order.Skip(Reserved.Length))
         {
@@ -87,6 +89,7 @@ internal static class SampleParquet
         await group.WriteAsync(fields[0], samples.Select(s => s.PredictionId).ToArray());
         await group.WriteAsync<int>(fields[1], samples.Select(s => s.Version).ToArray(), cancellationToken: cancellationToken);
         await group.WriteAsync<DateTime>(fields[2], samples.Select(s => s.Time.UtcDateTime).ToArray(), cancellationToken: cancellationToken);
+        await group.WriteAsync<bool>(fields[3], samples.Select(s => s.Shadow).ToArray(), cancellationToken: cancellationToken);
         foreach (var field in fields.Skip(Reserved.Length))
         {
             var values = columns[field.Name];

@@ -9,12 +9,16 @@ namespace Serverless.Core.Monitoring.Sampling;
 /// <summary>
 /// Stores sampled predictions: each in Table Storage (<see cref="MonitoringOptions.SampleTable"/>), partition
 /// <c>{model}|{windowStart:yyyyMMddTHHmmss}</c> so that one model's window is one partition query, row key the prediction
-/// id (upserted, so a message delivered twice stores nothing twice); and each batch's samples per window as a Parquet
+/// id (upserted, so a message delivered twice stores nothing twice; a shadow version's sample of the same prediction is
+/// <c>{id}|shadow</c> beside it, and takes the served row's feedback when read); and each batch's samples per window as a Parquet
 /// file at <c>{SampleContainer}/{model}/window={windowStart:yyyy-MM-ddTHH-mm-ss}/{batchId}.parquet</c>, named by the
 /// batch's content so that a redelivery overwrites the same file.
 /// </summary>
 public sealed class SampleStore
 {
+    /// <summary>Ends the row key of a shadow version's sample, beside the served prediction's row (ids never hold <c>|</c>).</summary>
+    public const string ShadowSuffix = "|shadow";
+
     private const int MaxTransactionSize = 100;
 
     private readonly TableClient _table;
@@ -45,6 +49,13 @@ public sealed class SampleStore
     public static string ParquetPath(string model, DateTimeOffset windowStart, string batchId) =>
         string.Create(CultureInfo.InvariantCulture, $"{model}/window={windowStart.UtcDateTime:yyyy-MM-ddTHH-mm-ss}/{batchId}.parquet");
 
+    /// <summary>The row key of <paramref name="sample"/>: its prediction id, with <see cref="ShadowSuffix"/> for a shadow's.</summary>
+    public static string RowKey(PredictionSample sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        return sample.Shadow ? sample.PredictionId + ShadowSuffix : sample.PredictionId;
+    }
+
     /// <summary>Stores the samples of one sample-queue message (a JSON array of samples), named by its content; returns the windows they fell in.</summary>
     /// <exception cref="JsonException">The message is not a JSON array of samples.</exception>
     public Task<IReadOnlyList<SampleWindow>> StoreMessageAsync(string message, CancellationToken cancellationToken) =>
@@ -73,7 +84,7 @@ public sealed class SampleStore
 
             // Merged, not replaced, so that a message delivered again after feedback keeps the row's Actual.
             // A batch may name a prediction twice only if a client reused ids; the last one wins, as an upsert would.
-            var rows = window.GroupBy(s => s.PredictionId, StringComparer.Ordinal).Select(g => g.Last()).ToList();
+            var rows = window.GroupBy(RowKey, StringComparer.Ordinal).Select(g => g.Last()).ToList();
             foreach (var chunk in rows.Chunk(MaxTransactionSize))
             {
                 await _table.SubmitTransactionAsync(
@@ -91,7 +102,11 @@ public sealed class SampleStore
         return windows;
     }
 
-    /// <summary>The samples of <paramref name="model"/> in the window that starts at <paramref name="windowStart"/> (one partition query).</summary>
+    /// <summary>
+    /// The samples of <paramref name="model"/> in the window that starts at <paramref name="windowStart"/> (one partition
+    /// query). Feedback is recorded on the served prediction's row; a shadow sample takes it from there, so that the
+    /// shadow version's answers are judged against the same ground truth.
+    /// </summary>
     public async Task<IReadOnlyList<PredictionSample>> ReadWindowAsync(string model, DateTimeOffset windowStart, CancellationToken cancellationToken = default)
     {
         string partition = PartitionKey(model, WindowStart(windowStart));
@@ -100,14 +115,16 @@ public sealed class SampleStore
         {
             await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == partition, cancellationToken: cancellationToken))
             {
+                bool shadow = entity.GetBoolean("Shadow") ?? false;
                 samples.Add(new PredictionSample(
                     entity.GetString("Model"),
                     entity.GetInt32("Version") ?? 0,
-                    entity.RowKey,
+                    shadow && entity.RowKey.EndsWith(ShadowSuffix, StringComparison.Ordinal) ? entity.RowKey[..^ShadowSuffix.Length] : entity.RowKey,
                     entity.GetDateTimeOffset("Time") ?? windowStart,
                     Parse(entity.GetString("Inputs")),
                     Parse(entity.GetString("Outputs")),
-                    entity.GetString("Actual") is { } actual ? Parse(actual) : null));
+                    entity.GetString("Actual") is { } actual ? Parse(actual) : null,
+                    shadow));
             }
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
@@ -115,17 +132,37 @@ public sealed class SampleStore
             // No sample was ever stored.
         }
 
-        return samples;
+        return JoinShadowFeedback(samples);
     }
 
-    private static TableEntity ToEntity(string partition, PredictionSample sample) => new(partition, sample.PredictionId)
+    private static List<PredictionSample> JoinShadowFeedback(List<PredictionSample> samples)
     {
-        ["Model"] = sample.Model,
-        ["Version"] = sample.Version,
-        ["Time"] = sample.Time.ToUniversalTime(),
-        ["Inputs"] = sample.Inputs.GetRawText(),
-        ["Outputs"] = sample.Outputs.GetRawText(),
-    };
+        if (!samples.Exists(s => s.Shadow && s.Actual is null))
+        {
+            return samples;
+        }
+
+        var actuals = samples.Where(s => !s.Shadow && s.Actual is not null).ToDictionary(s => s.PredictionId, s => s.Actual, StringComparer.Ordinal);
+        return samples.ConvertAll(s => s.Shadow && s.Actual is null && actuals.TryGetValue(s.PredictionId, out var actual) ? s with { Actual = actual } : s);
+    }
+
+    private static TableEntity ToEntity(string partition, PredictionSample sample)
+    {
+        var entity = new TableEntity(partition, RowKey(sample))
+        {
+            ["Model"] = sample.Model,
+            ["Version"] = sample.Version,
+            ["Time"] = sample.Time.ToUniversalTime(),
+            ["Inputs"] = sample.Inputs.GetRawText(),
+            ["Outputs"] = sample.Outputs.GetRawText(),
+        };
+        if (sample.Shadow)
+        {
+            entity["Shadow"] = true;
+        }
+
+        return entity;
+    }
 
     private static JsonElement Parse(string? json)
     {

@@ -1,3 +1,4 @@
+using Serverless.Core.Monitoring.Sampling;
 using Serverless.Core.Registry;
 
 namespace Serverless.Core.Serving.Shadow;
@@ -9,7 +10,9 @@ namespace Serverless.Core.Serving.Shadow;
 /// <param name="Protocol"><see cref="ServingMetrics.OpenInference"/> or <see cref="ServingMetrics.Records"/>.</param>
 /// <param name="Body">The request body (a copy: the caller's buffer may be reused once it is answered).</param>
 /// <param name="Response">The answer the caller got.</param>
-internal sealed record ShadowRequest(string Alias, int Version, ModelVersionInfo Shadow, string Protocol, ReadOnlyMemory<byte> Body, ReadOnlyMemory<byte> Response)
+/// <param name="Sampled">The monitoring samples taken of that answer, if any: the shadow's answers to the same predictions are sampled too.</param>
+internal sealed record ShadowRequest(
+    string Alias, int Version, ModelVersionInfo Shadow, string Protocol, ReadOnlyMemory<byte> Body, ReadOnlyMemory<byte> Response, IReadOnlyList<PredictionSample>? Sampled = null)
 {
     /// <summary>The model's name.</summary>
     public string Model => Shadow.Name;

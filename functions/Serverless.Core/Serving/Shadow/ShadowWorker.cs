@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Serverless.Core.Monitoring.Sampling;
 
 namespace Serverless.Core.Serving.Shadow;
 
 /// <summary>
 /// Answers the queued copies with the shadow version, off the request path, one at a time (so shadow work takes at
 /// most one request's worth of the instance), compares each answer with the one the caller got and stores the
-/// comparison. A copy the shadow cannot answer, or whose comparison cannot be stored, is counted as failed and logged;
-/// the next one is taken. After each copy the instance's changed drop and failure counts are stored.
+/// comparison. When the caller's answer was sampled for monitoring, the shadow's answers to the same predictions are
+/// sampled too, marked as the shadow's (<see cref="PredictionSampler.SampleShadow"/>). A copy the shadow cannot answer,
+/// or whose comparison cannot be stored, is counted as failed and logged; the next one is taken. After each copy the
+/// instance's changed drop and failure counts are stored.
 /// </summary>
-internal sealed partial class ShadowWorker(ShadowQueue queue, InferenceService inference, ShadowStore store, ILogger<ShadowWorker> logger) : BackgroundService
+internal sealed partial class ShadowWorker(
+    ShadowQueue queue, InferenceService inference, ShadowStore store, ILogger<ShadowWorker> logger, PredictionSampler? sampler = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,6 +36,11 @@ internal sealed partial class ShadowWorker(ShadowQueue queue, InferenceService i
         try
         {
             var answer = await inference.RunShadowAsync(request, stoppingToken);
+            if (request.Sampled is { } sampled)
+            {
+                sampler?.SampleShadow(request.Shadow, sampled, request.Protocol == ServingMetrics.Records, request.Body, request.Response, answer);
+            }
+
             var outcomes = ShadowComparison.Compare(request.Protocol, request.Response, answer);
             await store.RecordAsync(request, outcomes, stoppingToken);
             queue.Compared(request.Model, outcomes.Count);

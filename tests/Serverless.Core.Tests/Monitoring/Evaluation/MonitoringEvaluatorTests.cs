@@ -306,6 +306,114 @@ public sealed class MonitoringEvaluatorTests
         Assert.True((await world.Audit.VerifyAsync(model, CancellationToken.None)).Verified);
     }
 
+    private static List<PredictionSample> AsShadow(List<PredictionSample> samples) => samples.ConvertAll(s => s with { Shadow = true });
+
+    [Fact]
+    public async Task EvaluateDueAsync_ShadowVersionBreachesThreeWindows_StopsThatShadowAloneAndProductionStays()
+    {
+        var world = await CreateAsync();
+        string model = await TwoVersionsAsync(world, "shadowed");
+        world.Clock.Advance(TimeSpan.FromSeconds(1));
+        await world.Registry.SetShadowAsync(model, InferenceService.ServingAlias, 1, "test", null, CancellationToken.None);
+        for (int w = 0; w < 3; w++)
+        {
+            // Production (version 2) answers as trained; its shadow (version 1) answers the same requests with moved scores.
+            await world.StoreWindowAsync([
+                .. MonitoringScenario.Samples(model, 2, 200, seed: 50 + w, WindowAt(w)),
+                .. AsShadow(MonitoringScenario.Samples(model, 1, 200, seed: 60 + w, WindowAt(w), scoreMean: 0.7))]);
+        }
+
+        world.Clock.SetUtcNow(WindowAt(3).AddMinutes(1));
+        var run = await world.NewEvaluator().EvaluateDueAsync(CancellationToken.None);
+
+        Assert.Equal(0, run.Rollbacks);
+        var route = await world.Registry.GetAliasRouteAsync(model, InferenceService.ServingAlias, CancellationToken.None);
+        Assert.Equal((2, null), (route.Version, route.ShadowVersion));
+        var history = (await world.Registry.GetModelAsync(model, CancellationToken.None)).AliasHistory.OrderBy(m => m.ChangedAt).ToList();
+        var stop = history[^1];
+        Assert.Equal((AliasMoveKinds.ShadowStop, MonitoringEvaluator.GuardrailActor, 1, 2), (stop.Kind, stop.ChangedBy, stop.ShadowVersion, stop.Version));
+        Assert.Contains("version 1 (as a shadow) breached in 3 evaluated windows in a row", stop.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(history, m => m.Kind == AliasMoveKinds.Rollback);
+        var action = Assert.Single(await world.Store.RecentAlertsAsync(model, 50, [AlertKinds.GuardrailShadowStop, AlertKinds.GuardrailRollback, AlertKinds.GuardrailHeld], CancellationToken.None));
+        Assert.Equal((AlertKinds.GuardrailShadowStop, 1, true), (action.Kind, action.Version, action.Shadow));
+        Assert.Contains("Shadow stopped", action.Evidence, StringComparison.Ordinal);
+        var windows = await world.Store.RecentAsync(model, 10, CancellationToken.None);
+        Assert.All(windows, w => Assert.False(w.Versions.Single(v => v.Version == 2).Breached));
+        Assert.All(windows, w => Assert.True(w.Versions.Single(v => v.Version == 1 && v.Shadow).Breached));
+        var audited = Assert.Single((await world.Audit.QueryAsync(new AuditQuery(Model: model, Action: AuditActions.ShadowStop), 50, null, CancellationToken.None)).Entries);
+        Assert.Equal(("platform:monitoring guardrail", 1, "production"), (audited.Entry.Actor.Subject, audited.Entry.Version, audited.Entry.Alias));
+
+        // What GET /models/{name}/monitoring shows: the stop among the guardrail's actions, the shadow's charts a series apart.
+        var view = await new MonitoringReader(world.Store, world.Specs, world.Registry, Options.Create(world.Options)).GetAsync(model, null, CancellationToken.None);
+        Assert.Equal(AlertKinds.GuardrailShadowStop, Assert.Single(view.GuardrailActions).Kind);
+        Assert.Contains(view.Series, c => c.Version == 1 && c.Shadow && c.Points.Count == 3);
+        Assert.All(view.Series.Where(c => c.Version == 2), c => Assert.False(c.Shadow));
+
+        // Evaluated again (a restart that lost the completion): nothing is stopped or recorded twice.
+        Assert.Null(await world.NewEvaluator().EvaluateWindowAsync(new SampleWindow(model, WindowAt(2)), CancellationToken.None));
+        Assert.Single((await world.Registry.GetModelAsync(model, CancellationToken.None)).AliasHistory, m => m.Kind == AliasMoveKinds.ShadowStop);
+    }
+
+    [Fact]
+    public async Task EvaluateDueAsync_CanaryVersionBreachesThreeWindows_AbortsThatCanaryAloneAndProductionStays()
+    {
+        var world = await CreateAsync();
+        string model = await TwoVersionsAsync(world, "canaried");
+        world.Clock.Advance(TimeSpan.FromSeconds(1));
+        await world.Registry.SetCanaryAsync(model, InferenceService.ServingAlias, 1, 0.2, "test", null, CancellationToken.None);
+        for (int w = 0; w < 3; w++)
+        {
+            await world.StoreWindowAsync([
+                .. MonitoringScenario.Samples(model, 2, 200, seed: 70 + w, WindowAt(w)),
+                .. MonitoringScenario.Samples(model, 1, 200, seed: 80 + w, WindowAt(w), scoreMean: 0.7)]);
+        }
+
+        world.Clock.SetUtcNow(WindowAt(3).AddMinutes(1));
+        var run = await world.NewEvaluator().EvaluateDueAsync(CancellationToken.None);
+
+        Assert.Equal(0, run.Rollbacks);
+        var route = await world.Registry.GetAliasRouteAsync(model, InferenceService.ServingAlias, CancellationToken.None);
+        Assert.Equal((2, null), (route.Version, route.CanaryVersion));
+        var abort = (await world.Registry.GetModelAsync(model, CancellationToken.None)).AliasHistory.OrderBy(m => m.ChangedAt).Last();
+        Assert.Equal((AliasMoveKinds.CanaryAbort, MonitoringEvaluator.GuardrailActor, 1, 2), (abort.Kind, abort.ChangedBy, abort.CanaryVersion, abort.Version));
+        var action = Assert.Single(await world.Store.RecentAlertsAsync(model, 50, [AlertKinds.GuardrailCanaryAbort, AlertKinds.GuardrailRollback, AlertKinds.GuardrailHeld], CancellationToken.None));
+        Assert.Equal((AlertKinds.GuardrailCanaryAbort, 1, false), (action.Kind, action.Version, action.Shadow));
+        Assert.Contains("every request to 'production' goes to version 2 again", action.Evidence, StringComparison.Ordinal);
+        var audited = Assert.Single((await world.Audit.QueryAsync(new AuditQuery(Model: model, Action: AuditActions.CanaryAbort), 50, null, CancellationToken.None)).Entries);
+        Assert.Equal(("platform:monitoring guardrail", 1), (audited.Entry.Actor.Subject, audited.Entry.Version));
+    }
+
+    [Fact]
+    public async Task EvaluateDueAsync_VersionBreachedAsShadowThenPromoted_ShadowWindowsDoNotCountTowardsItsRollback()
+    {
+        var world = await CreateAsync();
+        string model = await TwoVersionsAsync(world, "promoted");
+        world.Clock.Advance(TimeSpan.FromSeconds(1));
+        await world.Registry.SetShadowAsync(model, InferenceService.ServingAlias, 1, "test", null, CancellationToken.None);
+        for (int w = 0; w < 2; w++)
+        {
+            await world.StoreWindowAsync([
+                .. MonitoringScenario.Samples(model, 2, 200, seed: 90 + w, WindowAt(w)),
+                .. AsShadow(MonitoringScenario.Samples(model, 1, 200, seed: 100 + w, WindowAt(w), scoreMean: 0.7))]);
+        }
+
+        var evaluator = world.NewEvaluator();
+        world.Clock.SetUtcNow(WindowAt(2).AddMinutes(1));
+        Assert.Equal(2, (await evaluator.EvaluateDueAsync(CancellationToken.None)).Evaluated);
+
+        // Version 1 is promoted anyway and, serving, breaches once: one served window, not three, in its run.
+        await world.Registry.SetAliasAsync(model, InferenceService.ServingAlias, 1, "test", CancellationToken.None);
+        await world.StoreWindowAsync(MonitoringScenario.Samples(model, 1, 200, seed: 110, WindowAt(2), scoreMean: 0.7));
+        world.Clock.SetUtcNow(WindowAt(3).AddMinutes(1));
+        var run = await evaluator.EvaluateDueAsync(CancellationToken.None);
+
+        Assert.Equal(1, run.Evaluated);
+        Assert.Equal(0, run.Rollbacks);
+        Assert.True(Assert.Single((await world.Store.RecentAsync(model, 1, CancellationToken.None)).Single().Versions).Breached);
+        Assert.Equal(1, await world.Registry.GetAliasTargetAsync(model, InferenceService.ServingAlias, CancellationToken.None));
+        Assert.Empty(await world.Store.RecentAlertsAsync(model, 50, [AlertKinds.GuardrailRollback, AlertKinds.GuardrailHeld, AlertKinds.GuardrailShadowStop], CancellationToken.None));
+    }
+
     private static ModelSpec DemoLikeSpec(MonitoringSpec monitoring) => new(
         "binary",
         new DataSpec("training-data/loans.csv", Label: new LabelSpec("approved", ["yes"]), Features: [new FeatureSpec("income", FeatureTypes.Numeric)]),

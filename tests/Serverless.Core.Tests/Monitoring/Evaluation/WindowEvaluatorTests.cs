@@ -34,6 +34,31 @@ public sealed class WindowEvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_ShadowOfTheSameVersionWithMovedScores_OwnStreamBreachesServedStreamUntouched()
+    {
+        var served = MonitoringScenario.Samples("loans", 1, 500, seed: 10, Start);
+        var shadow = MonitoringScenario.Samples("loans", 1, 500, seed: 31, Start, scoreMean: 0.7).ConvertAll(s => s with { Shadow = true });
+        var history = new List<ControlChartPoint> { new(ControlCharts.PositiveRate, 1, 0.9, 0.2, 0.1, 0.3, 0.02, 500, [], Shadow: true) };
+        var alone = Evaluate(served);
+
+        var evaluation = Evaluate([.. served, .. shadow], history);
+
+        Assert.Equal([(1, false), (1, true)], evaluation.Versions.Select(v => (v.Version, v.Shadow)));
+        var servedStream = evaluation.Versions[0];
+        Assert.False(servedStream.Breached);
+        Assert.Equal(500, servedStream.Samples);
+        Assert.Equal(alone.Versions.Single().Charts.Select(c => (c.Chart, c.Value, c.Violations.Count)), servedStream.Charts.Select(c => (c.Chart, c.Value, c.Violations.Count)));
+        Assert.All(servedStream.Charts, c => Assert.False(c.Shadow));
+        var shadowStream = evaluation.Versions[1];
+        Assert.True(shadowStream.Breached);
+        Assert.All(shadowStream.Charts, c => Assert.True(c.Shadow));
+        Assert.NotEmpty(evaluation.Alerts);
+        Assert.All(evaluation.Alerts, a => Assert.True(a.Shadow));
+        Assert.All(evaluation.Alerts, a => Assert.Contains("/v1-shadow/", a.Id, StringComparison.Ordinal));
+        Assert.All(evaluation.Alerts, a => Assert.Contains("version 1 (as a shadow)", a.Evidence, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Evaluate_OneFeatureShifted_DataDriftAlertNamesThatFeatureOnly()
     {
         var evaluation = Evaluate(MonitoringScenario.Samples("loans", 1, 500, seed: 20, Start, incomeShift: 8));
