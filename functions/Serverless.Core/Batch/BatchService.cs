@@ -61,7 +61,7 @@ public sealed class BatchService(ModelRegistry registry, BlobServiceClient blobs
             }
 
             using var head = start.ToStream();
-            ChunkScorer.CheckColumns(BatchFiles.ReadCsvHeader(head), info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
+            BatchTable.CheckColumns(BatchFiles.ReadCsvHeader(head), info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
         }
 
         var outputs = blobs.GetBlobContainerClient(outputContainer);
