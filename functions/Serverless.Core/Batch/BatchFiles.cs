@@ -138,6 +138,21 @@ internal static class BatchFiles
         }
     }
 
+    /// <summary>Reads a Parquet file's columns from its schema (the footer), not its data.</summary>
+    /// <exception cref="BatchInputException">It is not a Parquet file this reader can read.</exception>
+    public static async Task<List<string>> ReadParquetColumnsAsync(Stream data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var reader = await ParquetReader.CreateAsync(data, leaveStreamOpen: true, cancellationToken: cancellationToken);
+            return [.. reader.Schema.Fields.Select(f => f.Name)];
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or Azure.RequestFailedException))
+        {
+            throw new BatchInputException($"The file is not a Parquet file this reader can read: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Reads a Parquet chunk (its rows of its row group) into a table for <paramref name="model"/>.</summary>
     /// <exception cref="BatchInputException">The file cannot be read, or a feature has no column.</exception>
     public static async Task<BatchTable> ReadParquetChunkAsync(Stream data, BatchChunk chunk, BatchModel model, CancellationToken cancellationToken)
@@ -226,6 +241,7 @@ internal static class BatchFiles
         CsvText.Write(output, CsvText.NewLine);
         byte[] versionText = Encoding.UTF8.GetBytes("," + version.ToString(CultureInfo.InvariantCulture));
         var columns = scored.OutputColumns;
+        var ids = new PredictionIds(table.Count, DateTimeOffset.UtcNow);
         for (int row = 0; row < table.Count; row++)
         {
             if (scored.Refused[row])
@@ -238,7 +254,7 @@ internal static class BatchFiles
             span[0] = (byte)',';
             table.RowNumbers[row].TryFormat(span[1..], out int written, default, CultureInfo.InvariantCulture);
             span[++written] = (byte)',';
-            Guid.CreateVersion7().TryFormat(span[++written..], out int id);
+            ids.Next().TryFormat(span[++written..], out int id);
             output.Advance(written + id);
             CsvText.Write(output, versionText);
             foreach (var column in columns)
@@ -273,6 +289,7 @@ internal static class BatchFiles
         }
 
         var rows = new List<IDictionary<string, object?>>(table.Count);
+        var ids = new PredictionIds(table.Count, DateTimeOffset.UtcNow);
         for (int row = 0; row < table.Count; row++)
         {
             if (scored.Refused[row])
@@ -287,7 +304,7 @@ internal static class BatchFiles
             }
 
             record["row_number"] = table.RowNumbers[row];
-            record["prediction_id"] = Guid.CreateVersion7().ToString();
+            record["prediction_id"] = ids.Next().ToString();
             record["model_version"] = version;
             for (int i = 0; i < outputNames.Count; i++)
             {
