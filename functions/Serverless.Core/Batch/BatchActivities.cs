@@ -48,13 +48,17 @@ public sealed class BatchActivities
     /// <summary>The errors file, <c>{prefix}/_errors.csv</c>.</summary>
     public static string ErrorsName(BatchInput batch) => $"{batch?.OutputPrefix}/_errors.csv";
 
-    /// <summary>Reads the input's columns, checks it has one per feature of the pinned version and splits it into chunks.</summary>
-    /// <exception cref="BatchInputException">The input is gone, unreadable, or lacks a feature's column.</exception>
+    /// <summary>Reads the input's columns, checks it has one per feature of the pinned version and splits it into chunks; loads the version meanwhile.</summary>
+    /// <exception cref="BatchInputException">The input is gone, unreadable, or lacks a feature's column; or the model takes what rows of single values cannot feed.</exception>
     public async Task<BatchPlan> PlanAsync(BatchInput batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var blob = _blobs.GetBlobContainerClient(batch.InputContainer).GetBlobClient(batch.InputPath);
         var info = await _registry.GetVersionAsync(batch.Model, batch.Version, cancellationToken);
+
+        // The model loads while the file is planned: the first chunks do not wait for it, and a model that rows of
+        // single values cannot feed fails the batch before any chunk is read.
+        var checking = Task.Run(() => CheckModelAsync(info, cancellationToken), cancellationToken);
         BatchPlan plan;
         Response<BlobProperties> properties;
         try
@@ -68,6 +72,10 @@ public sealed class BatchActivities
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
             throw new BatchInputException($"The input '{batch.InputContainer}/{batch.InputPath}' was deleted or changed while the batch read it.", ex);
+        }
+        finally
+        {
+            await checking;
         }
 
         BatchTable.CheckColumns(plan.Columns, info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
@@ -186,6 +194,12 @@ public sealed class BatchActivities
         await outputs.GetBlobClient(SummaryName(batch)).UploadAsync(
             new BinaryData(JsonSerializer.SerializeToUtf8Bytes(summary, BatchJson.Indented)), overwrite: true, cancellationToken);
         return summary;
+    }
+
+    private async Task CheckModelAsync(ModelVersionInfo info, CancellationToken cancellationToken)
+    {
+        using var lease = await _cache.AcquireAsync(info, cancellationToken);
+        BatchModel.For(lease.Model.Session).EnsureScorable();
     }
 
     private static string ErrorsPartName(BatchInput batch, int index) =>
