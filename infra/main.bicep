@@ -263,7 +263,7 @@ module functionApp 'modules/functionapp.bicep' = {
       Training__DatasetContainer: 'datasets'
       Training__DataContainers: 'training-data'
       Training__MaxDatasetBytes: string(trainingMaxDatasetBytes)
-      Batch__ChunkRows: '10000'
+      Batch__ChunkRows: '50000'
       Batch__MaxParallelChunks: '4'
       Batch__InputContainers: batchInputContainer
       Batch__OutputContainers: batchOutputContainer

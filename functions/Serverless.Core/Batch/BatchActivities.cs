@@ -48,13 +48,17 @@ public sealed class BatchActivities
     /// <summary>The errors file, <c>{prefix}/_errors.csv</c>.</summary>
     public static string ErrorsName(BatchInput batch) => $"{batch?.OutputPrefix}/_errors.csv";
 
-    /// <summary>Reads the input's columns, checks it has one per feature of the pinned version and splits it into chunks.</summary>
-    /// <exception cref="BatchInputException">The input is gone, unreadable, or lacks a feature's column.</exception>
+    /// <summary>Reads the input's columns, checks it has one per feature of the pinned version and splits it into chunks; loads the version meanwhile.</summary>
+    /// <exception cref="BatchInputException">The input is gone, unreadable, or lacks a feature's column; or the model takes what rows of single values cannot feed.</exception>
     public async Task<BatchPlan> PlanAsync(BatchInput batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var blob = _blobs.GetBlobContainerClient(batch.InputContainer).GetBlobClient(batch.InputPath);
         var info = await _registry.GetVersionAsync(batch.Model, batch.Version, cancellationToken);
+
+        // The model loads while the file is planned: the first chunks do not wait for it, and a model that rows of
+        // single values cannot feed fails the batch before any chunk is read.
+        var checking = Task.Run(() => CheckModelAsync(info, cancellationToken), cancellationToken);
         BatchPlan plan;
         Response<BlobProperties> properties;
         try
@@ -69,8 +73,12 @@ public sealed class BatchActivities
         {
             throw new BatchInputException($"The input '{batch.InputContainer}/{batch.InputPath}' was deleted or changed while the batch read it.", ex);
         }
+        finally
+        {
+            await checking;
+        }
 
-        ChunkScorer.CheckColumns(plan.Columns, info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
+        BatchTable.CheckColumns(plan.Columns, info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
         return plan with { ETag = properties.Value.ETag.ToString() };
     }
 
@@ -88,40 +96,48 @@ public sealed class BatchActivities
             return done;
         }
 
-        var table = await ReadChunkAsync(batch, work.Columns, chunk, work.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(work.ETag) }, cancellationToken);
+        // The chunk's bytes first: an input changed or gone fails the chunk before any model is loaded.
+        var unchanged = work.ETag is null ? null : new BlobRequestConditions { IfMatch = new ETag(work.ETag) };
+        var input = _blobs.GetBlobContainerClient(batch.InputContainer).GetBlobClient(batch.InputPath);
+        await using var data = await ChangedOrGone(batch, () => OpenChunkAsync(input, batch, chunk, unchanged, cancellationToken));
         var info = await _registry.GetVersionAsync(batch.Model, batch.Version, cancellationToken);
         ScoredChunk scored;
         using (var lease = await _cache.AcquireAsync(info, cancellationToken))
         {
-            scored = ChunkScorer.Score(lease.Model, _executor, table, () => Guid.CreateVersion7().ToString(), cancellationToken);
+            var model = BatchModel.For(lease.Model.Session);
+            model.EnsureScorable();
+            var table = batch.Format == BatchFiles.Csv
+                ? BatchFiles.ReadCsvChunk(data, work.Columns, chunk, model, cancellationToken)
+                : await ChangedOrGone(batch, () => BatchFiles.ReadParquetChunkAsync(data, chunk, model, cancellationToken));
+            scored = ChunkScorer.Score(lease.Model, _executor, table, cancellationToken);
         }
 
-        using var written = scored;
-
-        if (scored.Errors.Count > 0)
+        var errorList = scored.Errors.OrderBy(e => e.RowNumber).ToList();
+        if (errorList.Count > 0)
         {
             using var errors = new MemoryStream();
-            BatchFiles.WriteErrors(errors, scored.Errors.Select(e => (e.RowNumber, e.Reason)), header: false);
+            BatchFiles.WriteErrors(errors, errorList.Select(e => (e.RowNumber, e.Reason)), header: false);
             errors.Position = 0;
             await outputs.GetBlobClient(ErrorsPartName(batch, chunk.Index)).UploadAsync(errors, overwrite: true, cancellationToken);
         }
 
-        var reasons = scored.Errors.GroupBy(e => e.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var reasons = errorList.GroupBy(e => e.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         using var content = new MemoryStream();
-        await BatchFiles.WriteAsync(content, batch.Format, table, scored, batch.Version, cancellationToken);
+        await BatchFiles.WriteAsync(content, batch.Format, scored, batch.Version, cancellationToken);
         content.Position = 0;
+        int rows = scored.Table.RowsRead;
         await part.UploadAsync(content, new BlobUploadOptions
         {
             Metadata = new Dictionary<string, string>
             {
                 [BatchMarker] = batch.BatchId,
-                [RowsMarker] = table.Cells.Count.ToString(CultureInfo.InvariantCulture),
-                [FailedMarker] = scored.Errors.Count.ToString(CultureInfo.InvariantCulture),
+                [RowsMarker] = rows.ToString(CultureInfo.InvariantCulture),
+                [FailedMarker] = errorList.Count.ToString(CultureInfo.InvariantCulture),
                 // Metadata values are ASCII: the reasons travel as base64 JSON.
                 [ReasonsMarker] = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(reasons)),
             },
         }, cancellationToken);
-        return new ChunkResult(chunk.Index, table.Cells.Count, scored.Errors.Count, reasons, Reused: false);
+        return new ChunkResult(chunk.Index, rows, errorList.Count, reasons, Reused: false);
     }
 
     /// <summary>Gathers the chunks' errors into the errors file, then writes the summary (last, so a summary means the batch has ended).</summary>
@@ -180,6 +196,12 @@ public sealed class BatchActivities
         return summary;
     }
 
+    private async Task CheckModelAsync(ModelVersionInfo info, CancellationToken cancellationToken)
+    {
+        using var lease = await _cache.AcquireAsync(info, cancellationToken);
+        BatchModel.For(lease.Model.Session).EnsureScorable();
+    }
+
     private static string ErrorsPartName(BatchInput batch, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{batch.OutputPrefix}/_errors/part-{index:D5}.csv");
 
@@ -207,21 +229,23 @@ public sealed class BatchActivities
         }
     }
 
-    private async Task<BatchTable> ReadChunkAsync(BatchInput batch, IReadOnlyList<string> columns, BatchChunk chunk, BlobRequestConditions? unchanged, CancellationToken cancellationToken)
+    // A CSV chunk reads only its own bytes; a Parquet reader seeks within the file.
+    private static async Task<Stream> OpenChunkAsync(BlobClient input, BatchInput batch, BatchChunk chunk, BlobRequestConditions? unchanged, CancellationToken cancellationToken)
     {
-        var blob = _blobs.GetBlobContainerClient(batch.InputContainer).GetBlobClient(batch.InputPath);
+        if (batch.Format == BatchFiles.Csv)
+        {
+            var download = await input.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(chunk.Offset, chunk.Length), Conditions = unchanged }, cancellationToken);
+            return download.Value.Content.ToStream();
+        }
+
+        return await input.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { Conditions = unchanged }, cancellationToken);
+    }
+
+    private static async Task<T> ChangedOrGone<T>(BatchInput batch, Func<Task<T>> read)
+    {
         try
         {
-            if (batch.Format == BatchFiles.Csv)
-            {
-                // Only this chunk's bytes.
-                var download = await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(chunk.Offset, chunk.Length), Conditions = unchanged }, cancellationToken);
-                using var bytes = download.Value.Content.ToStream();
-                return BatchFiles.ReadCsvChunk(bytes, columns, chunk, cancellationToken);
-            }
-
-            await using var stream = await blob.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { Conditions = unchanged }, cancellationToken);
-            return await BatchFiles.ReadParquetChunkAsync(stream, chunk, cancellationToken);
+            return await read();
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412 or 416)
         {

@@ -1,7 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using CsvHelper;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Parquet;
 using Parquet.Schema;
 using Parquet.Serialization;
@@ -90,29 +91,19 @@ internal static class BatchFiles
         }
     }
 
-    /// <summary>Reads a CSV chunk (its bytes only, no header line) as a table of the given columns.</summary>
-    /// <exception cref="BatchInputException">The bytes are not UTF-8 CSV.</exception>
-    public static BatchTable ReadCsvChunk(Stream data, IReadOnlyList<string> columns, BatchChunk chunk, CancellationToken cancellationToken)
+    /// <summary>Reads a CSV chunk (its bytes only, no header line) of a file with <paramref name="columns"/> into a table for <paramref name="model"/>.</summary>
+    /// <exception cref="BatchInputException">The bytes are not UTF-8 CSV, or a feature has no column.</exception>
+    public static BatchTable ReadCsvChunk(Stream data, IReadOnlyList<string> columns, BatchChunk chunk, BatchModel model, CancellationToken cancellationToken)
     {
-        var table = new BatchTable(columns);
+        ArgumentNullException.ThrowIfNull(chunk);
+        var table = new BatchTable(columns, model, chunk.Rows);
         long row = chunk.FirstRow;
         Read(data, (reader, _) =>
         {
-            if (table.Cells.Count >= chunk.Rows)
+            if (table.RowsRead < chunk.Rows)
             {
-                return;
+                table.AddCsvRecord(reader, row++);
             }
-
-            var cells = new object?[columns.Count];
-            for (int i = 0; i < Math.Min(cells.Length, reader.FieldCount); i++)
-            {
-                cells[i] = reader.GetString(i);
-            }
-
-            string? problem = reader.FieldCount == columns.Count
-                ? null
-                : string.Create(CultureInfo.InvariantCulture, $"the row has {reader.FieldCount} fields; the header has {columns.Count}");
-            table.Add(cells, row++, problem);
         }, cancellationToken);
         return table;
     }
@@ -147,10 +138,26 @@ internal static class BatchFiles
         }
     }
 
-    /// <summary>Reads a Parquet chunk: its rows of its row group.</summary>
-    /// <exception cref="BatchInputException">The file cannot be read.</exception>
-    public static async Task<BatchTable> ReadParquetChunkAsync(Stream data, BatchChunk chunk, CancellationToken cancellationToken)
+    /// <summary>Reads a Parquet file's columns from its schema (the footer), not its data.</summary>
+    /// <exception cref="BatchInputException">It is not a Parquet file this reader can read.</exception>
+    public static async Task<List<string>> ReadParquetColumnsAsync(Stream data, CancellationToken cancellationToken)
     {
+        try
+        {
+            await using var reader = await ParquetReader.CreateAsync(data, leaveStreamOpen: true, cancellationToken: cancellationToken);
+            return [.. reader.Schema.Fields.Select(f => f.Name)];
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or Azure.RequestFailedException))
+        {
+            throw new BatchInputException($"The file is not a Parquet file this reader can read: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Reads a Parquet chunk (its rows of its row group) into a table for <paramref name="model"/>.</summary>
+    /// <exception cref="BatchInputException">The file cannot be read, or a feature has no column.</exception>
+    public static async Task<BatchTable> ReadParquetChunkAsync(Stream data, BatchChunk chunk, BatchModel model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunk);
         DeserializationResult<Dictionary<string, object>> result;
         try
         {
@@ -162,28 +169,32 @@ internal static class BatchFiles
         }
 
         var columns = result.Schema.Fields.Select(f => f.Name).ToList();
-        var table = new BatchTable(columns, result.Schema);
+        var table = new BatchTable(columns, model, chunk.Rows, result.Schema);
         for (int r = 0; r < chunk.Rows; r++)
         {
-            var row = result.Data[(int)chunk.Offset + r];
-            table.Add([.. columns.Select(c => row.TryGetValue(c, out object? value) ? value : null)], chunk.FirstRow + r);
+            table.AddRecord(result.Data[(int)chunk.Offset + r], chunk.FirstRow + r);
         }
 
         return table;
     }
 
     /// <summary>Writes the scored rows of a chunk in <paramref name="format"/>: the input's cells, then the added columns and the outputs.</summary>
-    public static async Task WriteAsync(Stream destination, string format, BatchTable table, ScoredChunk scored, int version, CancellationToken cancellationToken)
+    public static async Task WriteAsync(Stream destination, string format, ScoredChunk scored, int version, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scored);
+        var table = scored.Table;
+
         // An output named like an input column keeps the input's name free.
-        var outputNames = scored.OutputColumns.ConvertAll(c => table.Columns.Contains(c, StringComparer.Ordinal) || AddedColumns.Contains(c, StringComparer.Ordinal) ? "predicted_" + c : c);
+        var outputNames = scored.OutputColumns.ConvertAll(c => table.Columns.Contains(c.Name, StringComparer.Ordinal) || AddedColumns.Contains(c.Name, StringComparer.Ordinal) ? "predicted_" + c.Name : c.Name);
         if (format == Csv)
         {
-            WriteCsv(destination, table, scored, version, outputNames);
+            var output = new ArrayBufferWriter<byte>(Math.Max(1024, table.Count * 128));
+            WriteCsv(output, scored, version, outputNames);
+            await destination.WriteAsync(output.WrittenMemory, cancellationToken);
         }
         else
         {
-            await WriteParquetAsync(destination, table, scored, version, outputNames, cancellationToken);
+            await WriteParquetAsync(destination, scored, version, outputNames, cancellationToken);
         }
     }
 
@@ -210,36 +221,55 @@ internal static class BatchFiles
         return errors;
     }
 
-    private static void WriteCsv(Stream destination, BatchTable table, ScoredChunk scored, int version, List<string> outputNames)
+    /// <summary>Writes the CSV part: the header line, then each scored row's own bytes followed by the added fields and the outputs.</summary>
+    public static void WriteCsv(ArrayBufferWriter<byte> output, ScoredChunk scored, int version, List<string> outputNames)
     {
-        using var writer = CsvWriter.Create(destination, new CsvWriterOptions { Separator = ',' }, leaveOpen: true);
-        writer.WriteRecord([.. table.Columns, .. AddedColumns, .. outputNames]);
-        string versionText = version.ToString(CultureInfo.InvariantCulture);
-        var record = new string[table.Columns.Count + AddedColumns.Length + outputNames.Count];
-        foreach (var (row, id, outputs) in scored.Scored)
+        ArgumentNullException.ThrowIfNull(scored);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        var table = scored.Table;
+        string[] header = [.. table.Columns, .. AddedColumns, .. outputNames];
+        for (int i = 0; i < header.Length; i++)
         {
-            var cells = table.Cells[row];
-            for (int c = 0; c < cells.Length; c++)
+            if (i > 0)
             {
-                record[c] = ChunkScorer.Text(cells[c]);
+                CsvText.Write(output, ","u8);
             }
 
-            int at = cells.Length;
-            record[at++] = table.RowNumbers[row].ToString(CultureInfo.InvariantCulture);
-            record[at++] = id;
-            record[at++] = versionText;
-            foreach (string name in scored.OutputColumns)
+            CsvText.WriteField(output, header[i]);
+        }
+
+        CsvText.Write(output, CsvText.NewLine);
+        byte[] versionText = Encoding.UTF8.GetBytes("," + version.ToString(CultureInfo.InvariantCulture));
+        var columns = scored.OutputColumns;
+        var ids = new PredictionIds(table.Count, DateTimeOffset.UtcNow);
+        for (int row = 0; row < table.Count; row++)
+        {
+            if (scored.Refused[row])
             {
-                record[at++] = outputs.TryGetValue(name, out var value) ? JsonText(value) ?? string.Empty : string.Empty;
+                continue;
             }
 
-            writer.WriteRecord(record);
+            CsvText.Write(output, table.RawRow(row));
+            var span = output.GetSpan(64);
+            span[0] = (byte)',';
+            table.RowNumbers[row].TryFormat(span[1..], out int written, default, CultureInfo.InvariantCulture);
+            span[++written] = (byte)',';
+            ids.Next().TryFormat(span[++written..], out int id);
+            output.Advance(written + id);
+            CsvText.Write(output, versionText);
+            foreach (var column in columns)
+            {
+                CsvText.Write(output, ","u8);
+                column.WriteCsv(row, output);
+            }
+
+            CsvText.Write(output, CsvText.NewLine);
         }
     }
 
-    private static async Task WriteParquetAsync(Stream destination, BatchTable table, ScoredChunk scored, int version, List<string> outputNames, CancellationToken cancellationToken)
+    private static async Task WriteParquetAsync(Stream destination, ScoredChunk scored, int version, List<string> outputNames, CancellationToken cancellationToken)
     {
-        var kinds = scored.OutputColumns.ConvertAll(name => KindOf(scored, name));
+        var table = scored.Table;
         var fields = new List<Field>(table.Schema!.Fields)
         {
             new DataField<long>("row_number"),
@@ -248,35 +278,37 @@ internal static class BatchFiles
         };
         for (int i = 0; i < outputNames.Count; i++)
         {
-            fields.Add(kinds[i] switch
+            fields.Add(scored.OutputColumns[i].Type switch
             {
-                JsonValueKind.Number => new DataField<double?>(outputNames[i]),
-                JsonValueKind.True => new DataField<bool?>(outputNames[i]),
+                TensorElementType.Float => new DataField<float?>(outputNames[i]),
+                TensorElementType.Double => new DataField<double?>(outputNames[i]),
+                TensorElementType.Int64 => new DataField<long?>(outputNames[i]),
+                TensorElementType.Bool => new DataField<bool?>(outputNames[i]),
                 _ => new DataField<string>(outputNames[i]),
             });
         }
 
-        var rows = new List<IDictionary<string, object?>>(scored.Scored.Count);
-        foreach (var (row, id, outputs) in scored.Scored)
+        var rows = new List<IDictionary<string, object?>>(table.Count);
+        var ids = new PredictionIds(table.Count, DateTimeOffset.UtcNow);
+        for (int row = 0; row < table.Count; row++)
         {
-            var record = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (int c = 0; c < table.Columns.Count; c++)
+            if (scored.Refused[row])
             {
-                record[table.Columns[c]] = table.Cells[row][c];
+                continue;
+            }
+
+            var record = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (string column in table.Columns)
+            {
+                record[column] = table.Records[row].GetValueOrDefault(column);
             }
 
             record["row_number"] = table.RowNumbers[row];
-            record["prediction_id"] = id;
+            record["prediction_id"] = ids.Next().ToString();
             record["model_version"] = version;
             for (int i = 0; i < outputNames.Count; i++)
             {
-                outputs.TryGetValue(scored.OutputColumns[i], out var value);
-                record[outputNames[i]] = kinds[i] switch
-                {
-                    JsonValueKind.Number => value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null,
-                    JsonValueKind.True => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? value.GetBoolean() : null,
-                    _ => JsonText(value),
-                };
+                record[outputNames[i]] = scored.OutputColumns[i].Value(row);
             }
 
             rows.Add(record);
@@ -284,24 +316,6 @@ internal static class BatchFiles
 
         await ParquetSerializer.SerializeUntypedAsync(rows, new ParquetSchema(fields), destination, cancellationToken: cancellationToken);
     }
-
-    // A column is numeric (or boolean) when every value of it is; anything else is written as text.
-    private static JsonValueKind KindOf(ScoredChunk scored, string name)
-    {
-        var kinds = scored.Scored.Select(s => s.Outputs.TryGetValue(name, out var v) ? v.ValueKind : JsonValueKind.Null)
-            .Where(k => k != JsonValueKind.Null)
-            .Select(k => k == JsonValueKind.False ? JsonValueKind.True : k)
-            .Distinct()
-            .ToList();
-        return kinds.Count == 1 && kinds[0] is JsonValueKind.Number or JsonValueKind.True ? kinds[0] : JsonValueKind.String;
-    }
-
-    private static string? JsonText(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Undefined or JsonValueKind.Null => null,
-        JsonValueKind.String => value.GetString(),
-        _ => value.GetRawText(),
-    };
 
     private static List<string> Header(CsvReader reader)
     {

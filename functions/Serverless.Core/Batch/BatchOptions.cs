@@ -7,7 +7,7 @@ public sealed class BatchOptions
     public const string SectionName = "Batch";
 
     /// <summary>Rows per chunk: each chunk is one activity, one ONNX Runtime call and one output file.</summary>
-    public int ChunkRows { get; set; } = 10000;
+    public int ChunkRows { get; set; } = 50000;
 
     /// <summary>Chunks one batch scores at once.</summary>
     public int MaxParallelChunks { get; set; } = 4;

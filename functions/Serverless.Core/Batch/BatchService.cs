@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -23,7 +24,7 @@ public sealed class BatchService(ModelRegistry registry, BlobServiceClient blobs
     /// <summary>Starts a batch of <paramref name="model"/> over <paramref name="request"/>'s input; returns its input (id and pinned version).</summary>
     /// <exception cref="BatchInputException">The request is malformed: input or output not a blob reference in an allowed container, an unsupported format.</exception>
     /// <exception cref="BatchNotFoundException">The input blob does not exist.</exception>
-    /// <exception cref="BatchConflictException">Blobs exist under the output prefix.</exception>
+    /// <exception cref="BatchConflictException">Blobs exist under the output prefix, or another start claimed it at the same moment.</exception>
     /// <exception cref="ModelNotFoundException">No such model, version or alias.</exception>
     public async Task<BatchInput> StartAsync(DurableTaskClient client, string model, BatchRequest request, string startedBy, CancellationToken cancellationToken)
     {
@@ -47,9 +48,66 @@ public sealed class BatchService(ModelRegistry registry, BlobServiceClient blobs
             throw new BatchNotFoundException($"The input blob '{inputContainer}/{inputPath}' does not exist.");
         }
 
+        // The header line or the Parquet schema is checked now, so that a file without a column for a feature is the caller's 400, not a failed batch.
+        await CheckColumnsAsync(input, format, info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name), cancellationToken);
+
+        var outputs = blobs.GetBlobContainerClient(outputContainer);
+        if (await HasBlobsUnderAsync(outputs, outputPrefix + "/", cancellationToken))
+        {
+            throw new BatchConflictException($"The output prefix '{outputContainer}/{outputPrefix}/' has blobs under it already; choose a new prefix (a batch never writes over another's output).");
+        }
+
+        await outputs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        string id = string.Create(CultureInfo.InvariantCulture, $"batch-{model}-{clock.GetUtcNow():yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}");
+        var batch = new BatchInput(id, model, info.Version, inputContainer, inputPath, outputContainer, outputPrefix, format, _options.ChunkRows, _options.MaxParallelChunks, startedBy);
+        var claim = await ClaimAsync(outputs, batch, clock.GetUtcNow(), cancellationToken);
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(BatchWorkflow.OrchestratorName, batch, new StartOrchestrationOptions(id), cancellationToken);
+        }
+        catch
+        {
+            // Nothing started: the prefix is free again.
+            await claim.DeleteIfExistsAsync(cancellationToken: CancellationToken.None);
+            throw;
+        }
+
+        return batch;
+    }
+
+    /// <summary>The claim a batch puts under its output prefix before it starts, <c>{prefix}/_batch.json</c>: what the batch is and who started it.</summary>
+    public static string ClaimName(BatchInput batch) => $"{batch?.OutputPrefix}/_batch.json";
+
+    /// <summary>
+    /// Claims the batch's output prefix by creating <see cref="ClaimName"/> only if it does not exist (If-None-Match: *),
+    /// so that of two starts racing for one empty prefix exactly one wins.
+    /// </summary>
+    /// <exception cref="BatchConflictException">Another batch claimed the prefix first.</exception>
+    internal static async Task<BlobClient> ClaimAsync(BlobContainerClient outputs, BatchInput batch, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var claim = outputs.GetBlobClient(ClaimName(batch));
+        var content = new { batchId = batch.BatchId, model = batch.Model, version = batch.Version, input = $"{batch.InputContainer}/{batch.InputPath}", startedBy = batch.StartedBy, startedAt = now };
+        try
+        {
+            await claim.UploadAsync(
+                new BinaryData(JsonSerializer.SerializeToUtf8Bytes(content, BatchJson.Indented)),
+                new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } },
+                cancellationToken);
+            return claim;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            throw new BatchConflictException($"Another batch claimed the output prefix '{outputs.Name}/{batch.OutputPrefix}/' at the same moment; choose a new prefix (a batch never writes over another's output).", ex);
+        }
+    }
+
+    /// <summary>Checks that the input has a column for every feature, reading only the CSV's header line or the Parquet file's schema.</summary>
+    /// <exception cref="BatchInputException">A feature has no column (the message names every one), or the file is not CSV or Parquet that can be read.</exception>
+    internal static async Task CheckColumnsAsync(BlobClient input, string format, IEnumerable<string> features, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> columns;
         if (format == BatchFiles.Csv)
         {
-            // The header line is checked now, so that a file without a column for a feature is the caller's 400, not a failed batch.
             BinaryData start;
             try
             {
@@ -61,20 +119,16 @@ public sealed class BatchService(ModelRegistry registry, BlobServiceClient blobs
             }
 
             using var head = start.ToStream();
-            ChunkScorer.CheckColumns(BatchFiles.ReadCsvHeader(head), info.Signature.Inputs.Where(i => i.Kind == "tensor").Select(i => i.Name));
+            columns = BatchFiles.ReadCsvHeader(head);
         }
-
-        var outputs = blobs.GetBlobContainerClient(outputContainer);
-        if (await HasBlobsUnderAsync(outputs, outputPrefix + "/", cancellationToken))
+        else
         {
-            throw new BatchConflictException($"The output prefix '{outputContainer}/{outputPrefix}/' has blobs under it already; choose a new prefix (a batch never writes over another's output).");
+            // The footer only: the reader seeks to the end of the file for the schema.
+            await using var stream = await input.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 64 * 1024 }, cancellationToken);
+            columns = await BatchFiles.ReadParquetColumnsAsync(stream, cancellationToken);
         }
 
-        await outputs.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        string id = string.Create(CultureInfo.InvariantCulture, $"batch-{model}-{clock.GetUtcNow():yyyyMMddTHHmmss}-{Guid.NewGuid().ToString("N")[..8]}");
-        var batch = new BatchInput(id, model, info.Version, inputContainer, inputPath, outputContainer, outputPrefix, format, _options.ChunkRows, _options.MaxParallelChunks, startedBy);
-        await client.ScheduleNewOrchestrationInstanceAsync(BatchWorkflow.OrchestratorName, batch, new StartOrchestrationOptions(id), cancellationToken);
-        return batch;
+        BatchTable.CheckColumns(columns, features);
     }
 
     /// <summary>

@@ -1,267 +1,288 @@
-using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Serverless.Core.Serving;
 using Serverless.Core.Serving.Execution;
-using Serverless.Core.Serving.Protocol;
-using Serverless.Core.Training.Datasets;
 
 namespace Serverless.Core.Batch;
 
 /// <summary>
-/// Scores one chunk's rows with the records API's codec (<see cref="RecordsCodec"/>): each row's cells become a record
-/// of the model's features, checked one row at a time (a missing or mistyped feature fails that row, not the chunk),
-/// and the good rows go to ONNX Runtime in one run.
+/// Scores a chunk's table in one ONNX Runtime run: the input tensors are built once over the table's typed feature
+/// buffers, and the outputs are read from the output tensors into typed columns, with no JSON in between. A run the
+/// model refuses for its values (or that exceeds the output or memory limit) is split in halves until the rows at fault
+/// are found; those are listed, the others scored. A graph that fixes its first dimension is run one row at a time.
 /// </summary>
 internal static class ChunkScorer
 {
-    /// <summary>Checks that the file has a column for every input the model takes.</summary>
-    /// <exception cref="BatchInputException">A feature has no column, or the model takes what rows of features cannot feed.</exception>
-    public static void CheckColumns(IReadOnlyList<string> columns, IEnumerable<string> features)
+    /// <summary>Scores the table's kept rows.</summary>
+    /// <exception cref="BatchInputException">The model cannot be fed rows of single values.</exception>
+    /// <exception cref="RequestLimitExceededException">One row alone exceeds what a run may cost.</exception>
+    public static ScoredChunk Score(LoadedModel loaded, ModelExecutor executor, BatchTable table, CancellationToken cancellationToken)
     {
-        var missing = features.Where(f => !columns.Contains(f, StringComparer.Ordinal)).ToList();
-        if (missing.Count > 0)
+        ArgumentNullException.ThrowIfNull(loaded);
+        ArgumentNullException.ThrowIfNull(executor);
+        ArgumentNullException.ThrowIfNull(table);
+        var model = table.Model;
+        model.EnsureScorable();
+        var scored = new ScoredChunk(table);
+        string[] inputNames = [.. model.Inputs.Select(i => i.Name)];
+        int step = model.Batched ? Math.Max(1, table.Count) : 1;
+        for (int start = 0; start < table.Count; start += step)
         {
-            throw new BatchInputException($"The file has no column for the model's feature(s) {string.Join(", ", missing.Select(m => $"'{m}'"))}; its columns are: {string.Join(", ", columns)}.");
+            Run(scored, loaded, executor, inputNames, start, Math.Min(step, table.Count - start), cancellationToken);
         }
+
+        return scored;
     }
 
-    /// <summary>Scores the table's rows; rows that cannot be scored are listed with the reason.</summary>
-    /// <exception cref="BatchInputException">The file lacks a column for a feature, or the model cannot be fed rows of features.</exception>
-    public static ScoredChunk Score(LoadedModel model, ModelExecutor executor, BatchTable table, Func<string> newPredictionId, CancellationToken cancellationToken)
+    private static void Run(ScoredChunk scored, LoadedModel loaded, ModelExecutor executor, string[] inputNames, int start, int count, CancellationToken cancellationToken)
     {
-        var plan = model.RecordsPlan;
-        if (plan.HasNonTensorInputs || plan.Inputs.Any(i => i.Value.Dimensions.Length > 2 || (i.Value.Dimensions.Length == 2 && i.Value.Dimensions[1] > 1)))
-        {
-            throw new BatchInputException("Batch scoring feeds one value per feature and row; this model takes wider or non-tensor inputs (use /v2/models/{name}/infer).");
-        }
-
-        CheckColumns(table.Columns, plan.InputNames);
-        var features = plan.Inputs.Select(i => (i.Key, Column: IndexOf(table.Columns, i.Key), i.Value.ElementDataType)).ToList();
-        var result = new ScoredChunk();
-        var buffer = new ArrayBufferWriter<byte>(table.Cells.Count * 64);
-        var good = new List<int>(table.Cells.Count);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            for (int r = 0; r < table.Cells.Count; r++)
-            {
-                if (table.Problems[r] is { } problem)
-                {
-                    result.Errors.Add((table.RowNumbers[r], "malformed row", problem));
-                    continue;
-                }
-
-                if (Check(table.Cells[r], features) is { } fault)
-                {
-                    result.Errors.Add((table.RowNumbers[r], fault.Kind, fault.Reason));
-                    continue;
-                }
-
-                WriteRecord(writer, table.Cells[r], features);
-                good.Add(r);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        if (good.Count == 0)
-        {
-            return result;
-        }
-
-        using var records = JsonDocument.Parse(buffer.WrittenMemory);
-        JsonElement[] rows = [.. records.RootElement.EnumerateArray()];
-        int start = 0;
-        foreach (var batch in RecordsCodec.Batches(model, rows))
-        {
-            bool single = batch.Count == 1;
-            var predictions = single
-                ? Run(model, executor, batch, newPredictionId, cancellationToken, table.RowNumbers[good[start]], result)
-                : Run(model, executor, batch, newPredictionId, cancellationToken);
-            if (predictions is not null)
-            {
-                // Enumerated, not indexed: indexing an array of objects walks it from the start each time.
-                int i = 0;
-                foreach (var prediction in predictions.RootElement.EnumerateArray())
-                {
-                    Add(result, good[start + i++], prediction);
-                }
-            }
-            else if (!single)
-            {
-                // The batch was refused as a whole; score its rows one by one to find the ones at fault.
-                for (int i = 0; i < batch.Count; i++)
-                {
-                    int row = good[start + i];
-                    var alone = Run(model, executor, [batch[i]], newPredictionId, cancellationToken, table.RowNumbers[row], result);
-                    if (alone is not null)
-                    {
-                        result.Documents.Add(alone);
-                        Add(result, row, alone.RootElement[0]);
-                    }
-                }
-            }
-
-            if (predictions is not null)
-            {
-                result.Documents.Add(predictions);
-            }
-
-            start += batch.Count;
-        }
-
-        return result;
-    }
-
-    private static JsonDocument? Run(
-        LoadedModel model, ModelExecutor executor, IReadOnlyList<JsonElement> rows, Func<string> newPredictionId, CancellationToken cancellationToken,
-        long rowNumber = 0, ScoredChunk? errors = null)
-    {
-        var plan = model.RecordsPlan;
-        List<OrtValue>? inputs = null;
+        var model = scored.Table.Model;
+        var inputs = new List<OrtValue>(inputNames.Length);
+        bool split = false;
         try
         {
-            inputs = RecordsCodec.ReadInputs(model, rows);
-            using var results = executor.Run(model, plan.InputNames, inputs, plan.Roles.Outputs, cancellationToken);
-            var output = new ArrayBufferWriter<byte>(rows.Count * 128);
-            using (var writer = new Utf8JsonWriter(output))
+            for (int i = 0; i < inputNames.Length; i++)
             {
-                writer.WriteStartArray();
-                RecordsCodec.WritePredictions(writer, model, results.Values, rows.Count, newPredictionId);
-                writer.WriteEndArray();
+                inputs.Add(scored.Table.Features[i].ToTensor(start, count, Shape(model.Inputs[i].Rank, count)));
             }
 
-            return JsonDocument.Parse(output.WrittenMemory);
+            using var results = executor.Run(loaded, inputNames, inputs, (IReadOnlyCollection<string>)model.Outputs, cancellationToken);
+            Read(scored, results.Values, start, count);
         }
-        catch (InvalidInferenceRequestException ex) when (rows.Count > 1 || errors is not null)
+        catch (InvalidInferenceRequestException ex) when (count == 1)
         {
-            // A run refused for its values: the caller finds the rows at fault (several) or lists the row (one).
-            errors?.Errors.Add((rowNumber, "refused by the model", ex.Message));
-            return null;
+            scored.Refuse(start, ex.Message);
+        }
+        catch (Exception ex) when (count > 1 && (ex is InvalidInferenceRequestException || (ex is RequestLimitExceededException && !IsTimeLimit(ex))))
+        {
+            split = true;
         }
         finally
         {
-            inputs?.ForEach(v => v.Dispose());
+            inputs.ForEach(v => v.Dispose());
+        }
+
+        if (split)
+        {
+            int half = count / 2;
+            Run(scored, loaded, executor, inputNames, start, half, cancellationToken);
+            Run(scored, loaded, executor, inputNames, start + half, count - half, cancellationToken);
         }
     }
 
-    private static void Add(ScoredChunk result, int row, JsonElement prediction)
+    // Halves of a run that took too long take as long together: only the output and memory limits are worth a split.
+    private static bool IsTimeLimit(Exception exception) => exception.Message.Contains("Serving__MaxRunTime", StringComparison.Ordinal);
+
+    private static long[] Shape(int rank, int count) => rank switch
     {
-        var outputs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        string id = string.Empty;
-        foreach (var part in prediction.EnumerateObject())
+        0 => [],
+        1 => [count],
+        _ => [count, 1],
+    };
+
+    private static void Read(ScoredChunk scored, IReadOnlyList<OrtValue> results, int start, int count)
+    {
+        var model = scored.Table.Model;
+        OrtValue? Output(string? name) => name is null ? null : results[IndexOf(model.Outputs, name)];
+        var label = Output(model.Label);
+        var probabilities = Output(model.Probabilities);
+        var value = Output(model.Value);
+        bool booleanLabel = label is { OnnxType: OnnxValueType.ONNX_TYPE_TENSOR } && label.GetTensorTypeAndShape().ElementDataType == TensorElementType.Bool;
+        if (label is { OnnxType: OnnxValueType.ONNX_TYPE_TENSOR })
         {
-            if (part.NameEquals("prediction_id"))
+            ReadColumn(scored, "label", label, start, count, 0);
+        }
+
+        if (probabilities is { OnnxType: OnnxValueType.ONNX_TYPE_SEQUENCE })
+        {
+            ReadMaps(scored, probabilities, start, count);
+        }
+        else if (probabilities is { OnnxType: OnnxValueType.ONNX_TYPE_TENSOR })
+        {
+            ReadProbabilities(scored, probabilities, start, count, booleanLabel);
+        }
+
+        if (value is { OnnxType: OnnxValueType.ONNX_TYPE_TENSOR })
+        {
+            if (Width(value, count) == 1)
             {
-                id = part.Value.GetString()!;
+                ReadColumn(scored, "value", value, start, count, 0);
             }
-            else if (part.Value.ValueKind == JsonValueKind.Object)
+            else
             {
-                string prefix = part.NameEquals("probabilities") ? "probability" : part.Name;
-                foreach (var member in part.Value.EnumerateObject())
+                ReadArrays(scored, "value", value, start, count);
+            }
+        }
+    }
+
+    private static long Width(OrtValue tensor, int count) => tensor.GetTensorTypeAndShape().ElementCount / count;
+
+    // One value per row: element row * width + offset of the tensor.
+    private static void ReadColumn(ScoredChunk scored, string name, OrtValue tensor, int start, int count, long offset)
+    {
+        var info = tensor.GetTensorTypeAndShape();
+        long width = info.ElementCount / count;
+        if (width == 0)
+        {
+            return;
+        }
+
+        var column = scored.Column(name, OutputColumn.TypeOf(info.ElementDataType));
+        switch (info.ElementDataType)
+        {
+            case TensorElementType.Float:
+                Fill(tensor.GetTensorDataAsSpan<float>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, v));
+                break;
+            case TensorElementType.Double:
+                Fill(tensor.GetTensorDataAsSpan<double>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, v));
+                break;
+            case TensorElementType.Int64:
+                Fill(tensor.GetTensorDataAsSpan<long>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, v));
+                break;
+            case TensorElementType.Int32:
+                Fill(tensor.GetTensorDataAsSpan<int>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, (long)v));
+                break;
+            case TensorElementType.Int16:
+                Fill(tensor.GetTensorDataAsSpan<short>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, (long)v));
+                break;
+            case TensorElementType.Int8:
+                Fill(tensor.GetTensorDataAsSpan<sbyte>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, (long)v));
+                break;
+            case TensorElementType.UInt32:
+                Fill(tensor.GetTensorDataAsSpan<uint>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, (long)v));
+                break;
+            case TensorElementType.UInt16:
+                Fill(tensor.GetTensorDataAsSpan<ushort>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, (long)v));
+                break;
+            case TensorElementType.UInt8:
+                Fill(tensor.GetTensorDataAsSpan<byte>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, (long)v));
+                break;
+            case TensorElementType.Bool:
+                Fill(tensor.GetTensorDataAsSpan<bool>(), width, offset, start, count, column, static (c, r, v) => c.Set(r, v));
+                break;
+            case TensorElementType.String:
+                for (int i = 0; i < count; i++)
                 {
-                    Set(result, outputs, $"{prefix}_{member.Name}", member.Value);
+                    column.SetText(start + i, tensor.GetStringElement((int)((i * width) + offset)));
+                }
+
+                break;
+            default:
+                break;
+        }
+    }
+
+    private static void Fill<T>(ReadOnlySpan<T> values, long width, long offset, int start, int count, OutputColumn column, Action<OutputColumn, int, T> set)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            set(column, start + i, values[(int)((i * width) + offset)]);
+        }
+    }
+
+    private static void ReadProbabilities(ScoredChunk scored, OrtValue tensor, int start, int count, bool booleanLabel)
+    {
+        var info = tensor.GetTensorTypeAndShape();
+        long width = info.ElementCount / count;
+        if (width == 1 && info.ElementDataType is TensorElementType.Float or TensorElementType.Double)
+        {
+            // A binary classifier's one probability is that of the positive class.
+            var negative = scored.Column(booleanLabel ? "probability_false" : "probability_0", TensorElementType.Float);
+            var positive = scored.Column(booleanLabel ? "probability_true" : "probability_1", TensorElementType.Float);
+            if (info.ElementDataType == TensorElementType.Double)
+            {
+                var p = tensor.GetTensorDataAsSpan<double>();
+                for (int i = 0; i < count; i++)
+                {
+                    negative.Set(start + i, (float)(1 - p[i]));
+                    positive.Set(start + i, (float)p[i]);
                 }
             }
             else
             {
-                Set(result, outputs, part.Name, part.Value);
-            }
-        }
-
-        result.Scored.Add((row, id, outputs));
-    }
-
-    private static void Set(ScoredChunk result, Dictionary<string, JsonElement> outputs, string name, JsonElement value)
-    {
-        if (!result.OutputColumns.Contains(name, StringComparer.Ordinal))
-        {
-            result.OutputColumns.Add(name);
-        }
-
-        outputs[name] = value;
-    }
-
-    private static (string Kind, string Reason)? Check(object?[] cells, List<(string Name, int Column, TensorElementType Type)> features)
-    {
-        foreach (var (name, column, type) in features)
-        {
-            object? cell = cells[column];
-            if (cell is null || (cell is string text && string.IsNullOrWhiteSpace(text) && type != TensorElementType.String))
-            {
-                return ($"missing feature '{name}'", $"feature '{name}' is missing");
+                var p = tensor.GetTensorDataAsSpan<float>();
+                for (int i = 0; i < count; i++)
+                {
+                    negative.Set(start + i, (float)(1 - (double)p[i]));
+                    positive.Set(start + i, p[i]);
+                }
             }
 
-            bool fits = type switch
-            {
-                TensorElementType.String => true,
-                TensorElementType.Bool => cell is bool || (cell is string b && ParseBool(b) is not null),
-                _ => Number(cell) is not null,
-            };
-            if (!fits)
-            {
-                string kind = type == TensorElementType.Bool ? "true or false" : "a number";
-                return ($"feature '{name}' is not {kind}", string.Create(CultureInfo.InvariantCulture, $"feature '{name}' is not {kind}: '{Shorten(Text(cell))}'"));
-            }
+            return;
         }
 
-        return null;
+        for (long k = 0; k < width; k++)
+        {
+            ReadColumn(scored, string.Create(CultureInfo.InvariantCulture, $"probability_{k}"), tensor, start, count, k);
+        }
     }
 
-    private static void WriteRecord(Utf8JsonWriter writer, object?[] cells, List<(string Name, int Column, TensorElementType Type)> features)
+    // A sequence of one map per row (class to probability), as skl2onnx's ZipMap gives.
+    private static void ReadMaps(ScoredChunk scored, OrtValue sequence, int start, int count)
     {
-        writer.WriteStartObject();
-        foreach (var (name, column, type) in features)
+        int rows = Math.Min(count, sequence.GetValueCount());
+        for (int i = 0; i < rows; i++)
         {
-            object cell = cells[column]!;
-            switch (type)
+            using var map = sequence.GetValue(i, OrtAllocator.DefaultInstance);
+            using var keys = map.GetValue(0, OrtAllocator.DefaultInstance);
+            using var values = map.GetValue(1, OrtAllocator.DefaultInstance);
+            var keyInfo = keys.GetTensorTypeAndShape();
+            var valueType = values.GetTensorTypeAndShape().ElementDataType;
+            for (int k = 0; k < keyInfo.ElementCount; k++)
             {
-                case TensorElementType.String:
-                    writer.WriteString(name, Text(cell));
-                    break;
-                case TensorElementType.Bool:
-                    writer.WriteBoolean(name, cell as bool? ?? ParseBool((string)cell)!.Value);
-                    break;
-                default:
-                    writer.WriteNumber(name, Number(cell)!.Value);
-                    break;
+                string key = keyInfo.ElementDataType == TensorElementType.String
+                    ? keys.GetStringElement(k)
+                    : keys.GetTensorDataAsSpan<long>()[k].ToString(CultureInfo.InvariantCulture);
+                var column = scored.Column("probability_" + key, OutputColumn.TypeOf(valueType));
+                if (valueType == TensorElementType.Double)
+                {
+                    column.Set(start + i, values.GetTensorDataAsSpan<double>()[k]);
+                }
+                else if (valueType == TensorElementType.Float)
+                {
+                    column.Set(start + i, values.GetTensorDataAsSpan<float>()[k]);
+                }
             }
         }
-
-        writer.WriteEndObject();
     }
 
-    private static double? Number(object cell) => cell switch
+    // A value wider than one per row is one field holding a JSON array, as /predict answers it.
+    private static void ReadArrays(ScoredChunk scored, string name, OrtValue tensor, int start, int count)
     {
-        string text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) ? value : null,
-        double value => double.IsFinite(value) ? value : null,
-        float value => float.IsFinite(value) ? value : null,
-        decimal value => (double)value,
-        bool => null,
-        IConvertible number when cell is sbyte or byte or short or ushort or int or uint or long or ulong => number.ToDouble(CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    private static bool? ParseBool(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "true" or "1" => true,
-        "false" or "0" => false,
-        _ => null,
-    };
-
-    /// <summary>A cell as text: CSV's as read, a Parquet value in invariant form.</summary>
-    public static string Text(object? cell) => TabularReader.Text(cell) ?? string.Empty;
-
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
-
-    private static int IndexOf(IReadOnlyList<string> columns, string name)
-    {
-        for (int i = 0; i < columns.Count; i++)
+        var info = tensor.GetTensorTypeAndShape();
+        long width = info.ElementCount / count;
+        var column = scored.Column(name, TensorElementType.String);
+        var text = new StringBuilder();
+        for (int i = 0; i < count; i++)
         {
-            if (string.Equals(columns[i], name, StringComparison.Ordinal))
+            text.Clear().Append('[');
+            for (long k = 0; k < width; k++)
+            {
+                int at = (int)((i * width) + k);
+                text.Append(k == 0 ? string.Empty : ",").Append(info.ElementDataType switch
+                {
+                    TensorElementType.Float => tensor.GetTensorDataAsSpan<float>()[at].ToString(CultureInfo.InvariantCulture),
+                    TensorElementType.Double => tensor.GetTensorDataAsSpan<double>()[at].ToString(CultureInfo.InvariantCulture),
+                    TensorElementType.Int64 => tensor.GetTensorDataAsSpan<long>()[at].ToString(CultureInfo.InvariantCulture),
+                    TensorElementType.Int32 => tensor.GetTensorDataAsSpan<int>()[at].ToString(CultureInfo.InvariantCulture),
+                    TensorElementType.Bool => tensor.GetTensorDataAsSpan<bool>()[at] ? "true" : "false",
+                    TensorElementType.String => JsonSerializer.Serialize(tensor.GetStringElement(at)),
+                    _ => "null",
+                });
+            }
+
+            column.SetText(start + i, text.Append(']').ToString());
+        }
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
             {
                 return i;
             }

@@ -1,8 +1,13 @@
 using System.Text;
-using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using Parquet.Schema;
 using Parquet.Serialization;
 using Serverless.Core.Batch;
+using Serverless.Core.Serving;
+using Serverless.Core.Serving.Execution;
+using Serverless.Testing;
 
 namespace Serverless.Core.Tests.Batch;
 
@@ -10,8 +15,13 @@ public sealed class BatchFilesTests
 {
     private const string Csv = "name,note,x\r\na,plain,1\r\nb,\"two\nlines\",2\r\nc,\"comma, inside\",3\r\nd,,4\r\ne,last,5\r\n";
 
+    // The model y = x over text: every row with an x is kept, whatever it holds.
+    private static readonly BatchModel TextIdentity = BatchModel.For(new InferenceSession(OnnxModelBuilder.Identity(TensorElementType.String, -1)));
+
     private static BatchTable ReadRange(byte[] bytes, BatchPlan plan, BatchChunk chunk) =>
-        BatchFiles.ReadCsvChunk(new MemoryStream(bytes, (int)chunk.Offset, (int)chunk.Length), plan.Columns, chunk, CancellationToken.None);
+        BatchFiles.ReadCsvChunk(new MemoryStream(bytes, (int)chunk.Offset, (int)chunk.Length), plan.Columns, chunk, TextIdentity, CancellationToken.None);
+
+    private static List<string> Raw(BatchTable table) => [.. Enumerable.Range(0, table.Count).Select(r => Encoding.UTF8.GetString(table.RawRow(r)))];
 
     [Fact]
     public void PlanCsv_QuotedLineBreaks_ByteRangesReadBackEveryRowOnceInOrder()
@@ -24,11 +34,9 @@ public sealed class BatchFilesTests
         Assert.Equal(5, plan.Rows);
         Assert.Equal([2, 2, 1], plan.Chunks.Select(c => c.Rows));
         Assert.Equal(bytes.Length - "name,note,x\r\n".Length, plan.Chunks.Sum(c => c.Length));
-        var rows = plan.Chunks.SelectMany(c => { var t = ReadRange(bytes, plan, c); return t.RowNumbers.Zip(t.Cells); }).ToList();
+        var rows = plan.Chunks.SelectMany(c => { var t = ReadRange(bytes, plan, c); return t.RowNumbers.Zip(Raw(t)); }).ToList();
         Assert.Equal([1L, 2, 3, 4, 5], rows.Select(r => r.First));
-        Assert.Equal("two\nlines", rows[1].Second[1]);
-        Assert.Equal("comma, inside", rows[2].Second[1]);
-        Assert.Equal(["a", "b", "c", "d", "e"], rows.Select(r => (string)r.Second[0]!));
+        Assert.Equal(["a,plain,1", "b,\"two\nlines\",2", "c,\"comma, inside\",3", "d,,4", "e,last,5"], rows.Select(r => r.Second));
     }
 
     [Fact]
@@ -40,7 +48,7 @@ public sealed class BatchFilesTests
 
         Assert.Equal(["x"], plan.Columns);
         var table = ReadRange(bytes, plan, plan.Chunks.Single());
-        Assert.Equal(["1", "2"], table.Cells.Select(c => (string)c[0]!));
+        Assert.Equal(["1", "2"], Raw(table));
     }
 
     [Theory]
@@ -67,15 +75,15 @@ public sealed class BatchFilesTests
     }
 
     [Fact]
-    public void ReadCsvChunk_RowWithTooFewFields_KeptWithItsProblem()
+    public void ReadCsvChunk_RowWithTooFewFields_ListedWithItsProblemNotKept()
     {
-        byte[] bytes = Encoding.UTF8.GetBytes("a,b\n1,2\n3\n");
+        byte[] bytes = Encoding.UTF8.GetBytes("x,b\n1,2\n3\n");
         var plan = BatchFiles.PlanCsv(new MemoryStream(bytes), bytes.Length, 10, CancellationToken.None);
 
         var table = ReadRange(bytes, plan, plan.Chunks.Single());
 
-        Assert.Null(table.Problems[0]);
-        Assert.Equal("the row has 1 fields; the header has 2", table.Problems[1]);
+        Assert.Equal([1L], table.RowNumbers);
+        Assert.Equal((2L, "malformed row", "the row has 1 fields; the header has 2"), Assert.Single(table.Errors));
     }
 
     [Fact]
@@ -87,38 +95,34 @@ public sealed class BatchFilesTests
     }
 
     [Fact]
-    public async Task Parquet_ChunkedReadAndWrite_KeepsTheInputColumnsAndAddsTheOutputs()
+    public async Task Parquet_ChunkedReadAndWrite_KeepsTheInputColumnsAndAddsTheOutputsTyped()
     {
-        var schema = new ParquetSchema(new DataField<string>("name"), new DataField<double?>("x"));
-        var data = Enumerable.Range(1, 5).Select(i => (IDictionary<string, object?>)new Dictionary<string, object?> { ["name"] = $"r{i}", ["x"] = i * 1.5 }).ToList();
+        var schema = new ParquetSchema(new DataField<string>("x"), new DataField<double?>("w"));
+        var data = Enumerable.Range(1, 5).Select(i => (IDictionary<string, object?>)new Dictionary<string, object?> { ["x"] = $"r{i}", ["w"] = i * 1.5 }).ToList();
         using var file = new MemoryStream();
         await ParquetSerializer.SerializeUntypedAsync(data, schema, file);
+        using var loaded = new LoadedModel(new InferenceSession(OnnxModelBuilder.Identity(TensorElementType.String, -1)));
 
         file.Position = 0;
         var plan = await BatchFiles.PlanParquetAsync(file, chunkRows: 2, CancellationToken.None);
         file.Position = 0;
-        var table = await BatchFiles.ReadParquetChunkAsync(file, plan.Chunks[1], CancellationToken.None);
-
-        Assert.Equal([2, 2, 1], plan.Chunks.Select(c => c.Rows));
-        Assert.Equal([3L, 4], table.RowNumbers);
-        Assert.Equal(4.5, table.Cells[0][1]);
-
-        using var scored = new ScoredChunk();
-        scored.OutputColumns.AddRange(["label", "probability_true"]);
-        using var outputs = JsonDocument.Parse("""[{"label": true, "probability_true": 0.75}]""");
-        scored.Scored.Add((1, "p-1", new Dictionary<string, JsonElement> { ["label"] = outputs.RootElement[0].GetProperty("label"), ["probability_true"] = outputs.RootElement[0].GetProperty("probability_true") }));
+        var table = await BatchFiles.ReadParquetChunkAsync(file, plan.Chunks[1], BatchModel.For(loaded.Session), CancellationToken.None);
+        var scored = ChunkScorer.Score(loaded, new ModelExecutor(Options.Create(new ServingOptions())), table, CancellationToken.None);
         using var written = new MemoryStream();
-        await BatchFiles.WriteAsync(written, BatchFiles.Parquet, table, scored, version: 7, CancellationToken.None);
+        await BatchFiles.WriteAsync(written, BatchFiles.Parquet, scored, version: 7, CancellationToken.None);
         written.Position = 0;
         var back = await ParquetSerializer.DeserializeUntypedAsync(written);
 
-        Assert.Equal(["name", "x", "row_number", "prediction_id", "model_version", "label", "probability_true"], back.Schema.Fields.Select(f => f.Name));
-        var row = Assert.Single(back.Data);
-        Assert.Equal("r4", row["name"]);
+        Assert.Equal([2, 2, 1], plan.Chunks.Select(c => c.Rows));
+        Assert.Equal([3L, 4], table.RowNumbers);
+        Assert.Equal(["x", "w", "row_number", "prediction_id", "model_version", "value"], back.Schema.Fields.Select(f => f.Name));
+        Assert.Equal(2, back.Data.Count);
+        var row = back.Data[1];
+        Assert.Equal("r4", row["x"]);
+        Assert.Equal(6.0, row["w"]);
         Assert.Equal(4L, row["row_number"]);
         Assert.Equal(7, row["model_version"]);
-        Assert.Equal(true, row["label"]);
-        Assert.Equal(0.75, row["probability_true"]);
+        Assert.Equal("r4", row["value"]);
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         Assert.Equal((7, 5, 2), (summary.GetProperty("rows").GetInt32(), summary.GetProperty("scoredRows").GetInt32(), summary.GetProperty("failedRows").GetInt32()));
         Assert.Equal(1, summary.GetProperty("failureReasons").GetProperty("missing feature 'income'").GetInt32());
         Assert.Equal(1, summary.GetProperty("failureReasons").GetProperty("feature 'debt_ratio' is not a number").GetInt32());
-        Assert.Equal(["_errors.csv", "_summary.json", "part-00000.csv", "part-00001.csv", "part-00002.csv"], (await BlobsAsync(prefix)).Order());
+        Assert.Equal(["_batch.json", "_errors.csv", "_summary.json", "part-00000.csv", "part-00001.csv", "part-00002.csv"], (await BlobsAsync(prefix)).Order());
 
         var lines = new List<string[]>();
         for (int part = 0; part < 3; part++)
@@ -164,7 +164,7 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
 
         Assert.Equal(HttpStatusCode.Accepted, status);
         Assert.Equal("completed", ended.GetProperty("state").GetString());
-        Assert.Equal(["_summary.json", "part-00000.parquet", "part-00001.parquet"], (await BlobsAsync(prefix)).Order());
+        Assert.Equal(["_batch.json", "_summary.json", "part-00000.parquet", "part-00001.parquet"], (await BlobsAsync(prefix)).Order());
         var part = await ParquetSerializer.DeserializeUntypedAsync((await fixture.Outputs.GetBlobClient($"{prefix}/part-00001.parquet").DownloadContentAsync()).Value.Content.ToStream());
         Assert.Contains("probability_true", part.Schema.Fields.Select(f => f.Name));
         var row = Assert.Single(part.Data);
@@ -187,6 +187,15 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         var container = await StartAsync("datasets/x.csv", $"{fixture.OutputContainer}/c-{Guid.NewGuid():N}");
         string noFeature = await UploadAsync("bad/no-income.csv", "id,debt_ratio,years_employed,late_payments,employment\n1,0.2,3,0,salaried\n");
         var lacking = await StartAsync(noFeature, $"{fixture.OutputContainer}/f-{Guid.NewGuid():N}");
+        using (var parquet = new MemoryStream())
+        {
+            var columns = new ParquetSchema(new DataField<double>("income"), new DataField<double>("debt_ratio"));
+            await ParquetSerializer.SerializeUntypedAsync([new Dictionary<string, object?> { ["income"] = 1.0, ["debt_ratio"] = 0.2 }], columns, parquet);
+            parquet.Position = 0;
+            await fixture.Inputs.GetBlobClient("bad/two-columns.parquet").UploadAsync(parquet, overwrite: true);
+        }
+
+        var lackingParquet = await StartAsync($"{fixture.InputContainer}/bad/two-columns.parquet", $"{fixture.OutputContainer}/fp-{Guid.NewGuid():N}");
 
         Assert.Equal(HttpStatusCode.Conflict, existing.Status);
         Assert.Contains(used, existing.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
@@ -196,6 +205,8 @@ public sealed class BatchScoringTests(BatchScoringTests.BatchFixture fixture) : 
         Assert.Equal(HttpStatusCode.BadRequest, container.Status);
         Assert.Equal(HttpStatusCode.BadRequest, lacking.Status);
         Assert.Contains("'income'", lacking.Body.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, lackingParquet.Status);
+        Assert.All(["'years_employed'", "'late_payments'", "'employment'"], f => Assert.Contains(f, lackingParquet.Body.GetProperty("error").GetString(), StringComparison.Ordinal));
 
         string malformed = await UploadAsync("bad/malformed.csv", "id,income,debt_ratio,years_employed,late_payments,employment\n1,2,\"open\n");
         string prefix = "mal-" + Guid.NewGuid().ToString("N")[..8];
