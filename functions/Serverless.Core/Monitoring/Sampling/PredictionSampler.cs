@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Registry;
+using Serverless.Core.Serving.Protocol;
 
 namespace Serverless.Core.Monitoring.Sampling;
 
@@ -119,7 +120,7 @@ public sealed partial class PredictionSampler : IDisposable
     /// Samples an Open Inference Protocol answer, chosen at the model's rate as one prediction; when every input is an
     /// <c>[N]</c> or <c>[N, 1]</c> tensor it is split into N rows, otherwise nothing is sampled. Never throws.
     /// </summary>
-    internal void SampleInference(ModelVersionInfo version, JsonElement request, ReadOnlyMemory<byte> response)
+    internal void SampleInference(ModelVersionInfo version, ReadOnlyMemory<byte> request, ReadOnlyMemory<byte> response)
     {
         if (!ShouldSample(_rates.For(version.Name)))
         {
@@ -128,7 +129,9 @@ public sealed partial class PredictionSampler : IDisposable
 
         try
         {
-            foreach (var sample in SampleCapture.FromInference(version, request, response, _clock.GetUtcNow()))
+            // Read as a document only once chosen: serving itself reads the body without one.
+            using var document = JsonBody.Parse(request);
+            foreach (var sample in SampleCapture.FromInference(version, document.RootElement, response, _clock.GetUtcNow()))
             {
                 Offer(sample);
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -15,7 +16,12 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
     // About 4 MiB of outputs: below it, what stays in the arena until the next run does not matter.
     private const long GiveBackAfterValues = 1 << 20;
 
+    // Run options are native objects: kept for the next run unless a run was told to stop with them.
+    private static readonly int MaxPooledRunOptions = Environment.ProcessorCount * 4;
+
     private readonly ServingOptions _options = options.Value;
+    private readonly ConcurrentQueue<RunOptions> _runOptions = new();
+    private int _pooled;
 
     /// <summary>Runs the session; the caller disposes the results (which gives large outputs' memory back).</summary>
     /// <exception cref="RequestLimitExceededException">The run took too long, needed too much memory or gave too many values.</exception>
@@ -27,32 +33,51 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
         IReadOnlyCollection<string> outputNames,
         CancellationToken cancellationToken)
     {
-        using var runOptions = InferenceMemory.ShrinkingRunOptions();
+        var runOptions = RentRunOptions();
+        bool stopped = true;
         IDisposableReadOnlyCollection<OrtValue> results;
-        using (var watch = RunWatchdog.Shared.Start(runOptions, _options.MaxRunTime))
-        using (cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
+        try
         {
-            try
+            var watch = RunWatchdog.Shared.Start(runOptions, _options.MaxRunTime);
+            using (watch)
+            using (cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions))
             {
-                results = model.Session.Run(runOptions, inputNames, inputs, outputNames);
+                try
+                {
+                    results = model.Session.Run(runOptions, inputNames, inputs, outputNames);
+                }
+                catch (OnnxRuntimeException ex) when (watch.Expired || cancellationToken.IsCancellationRequested)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    throw new RequestLimitExceededException(
+                        string.Create(CultureInfo.InvariantCulture, $"The model ran longer than the {_options.MaxRunTime.TotalSeconds:0.###} s one request may take (Serving__MaxRunTime) and was stopped: send less data per request."),
+                        ex);
+                }
+                catch (OnnxRuntimeException ex) when (InferenceMemory.IsExhausted(ex))
+                {
+                    throw new RequestLimitExceededException(
+                        string.Create(CultureInfo.InvariantCulture, $"The model needs more memory than ONNX Runtime may use for running requests ({InferenceMemory.LimitBytes} bytes, Serving__MaxInferenceMemoryBytes, shared by the requests running at once): send less data per request, or ask for smaller outputs."),
+                        ex);
+                }
+                catch (OnnxRuntimeException ex) when (IsAboutTheInput(ex))
+                {
+                    // The request passed every check against the graph, so what the model cannot run on is these values.
+                    throw new InvalidInferenceRequestException($"The model could not run on this input: {ex.Message}", ex);
+                }
             }
-            catch (OnnxRuntimeException ex) when (watch.Expired || cancellationToken.IsCancellationRequested)
+
+            // Read once neither the watchdog nor the token can touch the options any more (both are disposed).
+            stopped = watch.Expired || cancellationToken.IsCancellationRequested;
+        }
+        finally
+        {
+            if (stopped)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new RequestLimitExceededException(
-                    string.Create(CultureInfo.InvariantCulture, $"The model ran longer than the {_options.MaxRunTime.TotalSeconds:0.###} s one request may take (Serving__MaxRunTime) and was stopped: send less data per request."),
-                    ex);
+                runOptions.Dispose();
             }
-            catch (OnnxRuntimeException ex) when (InferenceMemory.IsExhausted(ex))
+            else
             {
-                throw new RequestLimitExceededException(
-                    string.Create(CultureInfo.InvariantCulture, $"The model needs more memory than ONNX Runtime may use for running requests ({InferenceMemory.LimitBytes} bytes, Serving__MaxInferenceMemoryBytes, shared by the requests running at once): send less data per request, or ask for smaller outputs."),
-                    ex);
-            }
-            catch (OnnxRuntimeException ex) when (IsAboutTheInput(ex))
-            {
-                // The request passed every check against the graph, so what the model cannot run on is these values.
-                throw new InvalidInferenceRequestException($"The model could not run on this input: {ex.Message}", ex);
+                ReturnRunOptions(runOptions);
             }
         }
 
@@ -71,6 +96,30 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
         }
 
         return new RunResults(results, values >= GiveBackAfterValues);
+    }
+
+    private RunOptions RentRunOptions()
+    {
+        if (_runOptions.TryDequeue(out var pooled))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return pooled;
+        }
+
+        return InferenceMemory.ShrinkingRunOptions();
+    }
+
+    private void ReturnRunOptions(RunOptions runOptions)
+    {
+        if (Interlocked.Increment(ref _pooled) <= MaxPooledRunOptions)
+        {
+            _runOptions.Enqueue(runOptions);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+            runOptions.Dispose();
+        }
     }
 
     // The exception's code is not public; its message starts with it ("[ErrorCode:InvalidArgument] ...").

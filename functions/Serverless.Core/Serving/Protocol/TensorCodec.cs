@@ -230,7 +230,11 @@ internal static class TensorCodec
 
     /// <summary>The protocol's error for a value that is not of the datatype.</summary>
     public static InvalidInferenceRequestException Mismatch(string what, string datatype, JsonElement value, int index) =>
-        new($"{what}: value {index} ({Describe(value)}) is not a valid {datatype}{Hint(datatype)}.");
+        new(what + MismatchText(datatype, value.GetRawText(), index));
+
+    /// <summary>The protocol's error for a value (its JSON text <paramref name="raw"/>) that is not of the datatype, after the name of what holds it.</summary>
+    public static string MismatchText(string datatype, string raw, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $": value {index} ({Describe(raw)}) is not a valid {datatype}{Hint(datatype)}.");
 
     private static string Hint(string datatype) => datatype switch
     {
@@ -240,9 +244,8 @@ internal static class TensorCodec
         _ => ": use a whole JSON number within the type's range",
     };
 
-    private static string Describe(JsonElement value)
+    private static string Describe(string raw)
     {
-        string raw = value.GetRawText();
         return raw.Length > 40 ? raw[..40] + "..." : raw;
     }
 
