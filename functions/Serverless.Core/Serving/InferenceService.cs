@@ -210,7 +210,7 @@ public sealed class InferenceService
         var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
+            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results);
         }
 
         return buffer.WrittenMemory;

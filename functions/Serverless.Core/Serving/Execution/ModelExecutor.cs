@@ -82,9 +82,23 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
         }
 
         long values = 0;
+        var tensors = new OrtTensorTypeAndShapeInfo?[results.Count];
+        int i = 0;
         foreach (var result in results)
         {
-            values += CountValues(result);
+            // A tensor's type and shape are read once here (each read is several native calls) and kept for the answer.
+            if (result.OnnxType == OnnxValueType.ONNX_TYPE_TENSOR)
+            {
+                var info = result.GetTensorTypeAndShape();
+                tensors[i] = info;
+                values += info.ElementCount;
+            }
+            else
+            {
+                values += CountValues(result);
+            }
+
+            i++;
         }
 
         if (values > _options.MaxOutputElements)
@@ -95,7 +109,7 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
                 $"The outputs hold {values} values, more than the {_options.MaxOutputElements} one response may carry (Serving__MaxOutputElements): send less data per request, or ask for fewer outputs."));
         }
 
-        return new RunResults(results, values >= GiveBackAfterValues);
+        return new RunResults(results, tensors, values >= GiveBackAfterValues);
     }
 
     private RunOptions RentRunOptions()

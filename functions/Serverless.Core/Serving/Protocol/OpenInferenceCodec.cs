@@ -54,7 +54,7 @@ internal static class OpenInferenceCodec
     }
 
     /// <summary>Writes the response: the version that answered, the request's id, a prediction id and the outputs.</summary>
-    public static void WriteResponse(Utf8JsonWriter writer, ModelVersionInfo version, InferenceRequest request, string predictionId, IReadOnlyList<OrtValue> results)
+    public static void WriteResponse(Utf8JsonWriter writer, ModelVersionInfo version, InferenceRequest request, string predictionId, RunResults results)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", version.Name);
@@ -68,9 +68,9 @@ internal static class OpenInferenceCodec
         writer.WriteString("prediction_id", predictionId);
         writer.WriteEndObject();
         writer.WriteStartArray("outputs");
-        for (int i = 0; i < results.Count; i++)
+        for (int i = 0; i < results.Values.Count; i++)
         {
-            TensorCodec.WriteOutput(writer, request.OutputNames[i], results[i]);
+            TensorCodec.WriteOutput(writer, request.OutputNames[i], results.Values[i], results.Tensors[i]);
         }
 
         writer.WriteEndArray();

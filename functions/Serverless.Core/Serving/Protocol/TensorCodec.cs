@@ -78,15 +78,18 @@ internal static class TensorCodec
         };
     }
 
-    /// <summary>Writes one output as a protocol tensor object: name, datatype, shape, data and, for non-tensors, parameters.</summary>
-    public static void WriteOutput(Utf8JsonWriter writer, string name, OrtValue value)
+    /// <summary>
+    /// Writes one output as a protocol tensor object: name, datatype, shape, data and, for non-tensors, parameters;
+    /// <paramref name="tensor"/> is its type and shape when already read.
+    /// </summary>
+    public static void WriteOutput(Utf8JsonWriter writer, string name, OrtValue value, OrtTensorTypeAndShapeInfo? tensor = null)
     {
         writer.WriteStartObject();
         writer.WriteString("name", name);
         switch (value.OnnxType)
         {
             case OnnxValueType.ONNX_TYPE_TENSOR:
-                var info = value.GetTensorTypeAndShape();
+                var info = tensor ?? value.GetTensorTypeAndShape();
                 writer.WriteString("datatype", OnnxModelInspector.Datatype(info.ElementDataType));
                 WriteShape(writer, info.Shape);
                 writer.WriteStartArray("data");
