@@ -331,6 +331,7 @@ static string ZipfScript(List<string> names, string body)
     var script = new StringBuilder();
     script.AppendLine("wrk.method = \"POST\"");
     script.AppendLine("wrk.headers[\"Content-Type\"] = \"application/json\"");
+    script.AppendLine($"wrk.headers[\"x-functions-key\"] = \"{BenchmarkHost.FunctionKey}\"");
     script.Append("local body = [==[").Append(body).AppendLine("]==]");
     script.AppendLine("local names = {" + string.Join(",", names.Select(n => $"\"{n}\"")) + "}");
     script.AppendLine("""

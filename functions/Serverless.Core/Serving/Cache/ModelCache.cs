@@ -205,7 +205,7 @@ internal sealed partial class ModelCache : IDisposable
         if (_entries.TryGetValue(version.Sha256, out var found) && found.TryAddLease())
         {
             Interlocked.Increment(ref _hits);
-            found.LastUsed = now;
+            found.Touch(now, _clock.TimestampFrequency);
             return found;
         }
 
@@ -292,6 +292,18 @@ internal sealed partial class ModelCache : IDisposable
         {
             get => Volatile.Read(ref _lastUsed);
             set => Volatile.Write(ref _lastUsed, value);
+        }
+
+        /// <summary>
+        /// Records a use at <paramref name="now"/>, at most once a millisecond: under load every core would otherwise
+        /// write the same line on every request, and least-recently-used order needs no finer time than that.
+        /// </summary>
+        public void Touch(long now, long frequency)
+        {
+            if (now - LastUsed >= frequency / 1000)
+            {
+                LastUsed = now;
+            }
         }
 
         /// <summary>Takes a lease unless the entry is out of the cache.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -16,12 +15,13 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
     // About 4 MiB of outputs: below it, what stays in the arena until the next run does not matter.
     private const long GiveBackAfterValues = 1 << 20;
 
-    // Run options are native objects: kept for the next run unless a run was told to stop with them.
-    private static readonly int MaxPooledRunOptions = Environment.ProcessorCount * 4;
+    // Run options are native objects: each thread keeps one for its next run (a run is synchronous, so it returns the
+    // options on the thread that took them), unless a run was told to stop with them. Per thread, so runs on several
+    // cores share nothing.
+    [ThreadStatic]
+    private static RunOptions? _threadRunOptions;
 
     private readonly ServingOptions _options = options.Value;
-    private readonly ConcurrentQueue<RunOptions> _runOptions = new();
-    private int _pooled;
 
     /// <summary>Runs the session; the caller disposes the results (which gives large outputs' memory back).</summary>
     /// <exception cref="RequestLimitExceededException">The run took too long, needed too much memory or gave too many values.</exception>
@@ -112,26 +112,21 @@ internal sealed class ModelExecutor(IOptions<ServingOptions> options)
         return new RunResults(results, tensors, values >= GiveBackAfterValues);
     }
 
-    private RunOptions RentRunOptions()
+    private static RunOptions RentRunOptions()
     {
-        if (_runOptions.TryDequeue(out var pooled))
-        {
-            Interlocked.Decrement(ref _pooled);
-            return pooled;
-        }
-
-        return InferenceMemory.ShrinkingRunOptions();
+        var kept = _threadRunOptions;
+        _threadRunOptions = null;
+        return kept ?? InferenceMemory.ShrinkingRunOptions();
     }
 
-    private void ReturnRunOptions(RunOptions runOptions)
+    private static void ReturnRunOptions(RunOptions runOptions)
     {
-        if (Interlocked.Increment(ref _pooled) <= MaxPooledRunOptions)
+        if (_threadRunOptions is null)
         {
-            _runOptions.Enqueue(runOptions);
+            _threadRunOptions = runOptions;
         }
         else
         {
-            Interlocked.Decrement(ref _pooled);
             runOptions.Dispose();
         }
     }
