@@ -27,32 +27,35 @@ internal static class HandWrittenServer
             session.Dispose();
             runOptions.Dispose();
         });
-        app.MapPost("/v2/models/demo/infer", (InferRequest request) =>
-        {
-            var values = request.Inputs.Select(i => OrtValue.CreateTensorValueFromMemory(i.Data, i.Shape)).ToList();
-            try
-            {
-                using var results = session.Run(runOptions, request.Inputs.Select(i => i.Name).ToList(), values, Outputs);
-                var label = results[0].GetTensorDataAsSpan<bool>().ToArray();
-                var probability = results[1].GetTensorDataAsSpan<float>().ToArray();
-                long[] shape = [label.Length, 1];
-                return Results.Ok(new
-                {
-                    model_name = "demo",
-                    outputs = new object[]
-                    {
-                        new { name = Outputs[0], datatype = "BOOL", shape, data = label },
-                        new { name = Outputs[1], datatype = "FP32", shape, data = probability },
-                    },
-                });
-            }
-            finally
-            {
-                values.ForEach(v => v.Dispose());
-            }
-        });
+        app.MapPost("/v2/models/demo/infer", (InferRequest request) => Results.Ok(Answer(session, runOptions, request)));
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>The endpoint's work once the body is bound: run the session, answer the two outputs (serialised by the caller).</summary>
+    public static object Answer(InferenceSession session, RunOptions runOptions, InferRequest request)
+    {
+        var values = request.Inputs.Select(i => OrtValue.CreateTensorValueFromMemory(i.Data, i.Shape)).ToList();
+        try
+        {
+            using var results = session.Run(runOptions, request.Inputs.Select(i => i.Name).ToList(), values, Outputs);
+            var label = results[0].GetTensorDataAsSpan<bool>().ToArray();
+            var probability = results[1].GetTensorDataAsSpan<float>().ToArray();
+            long[] shape = [label.Length, 1];
+            return new
+            {
+                model_name = "demo",
+                outputs = new object[]
+                {
+                    new { name = Outputs[0], datatype = "BOOL", shape, data = label },
+                    new { name = Outputs[1], datatype = "FP32", shape, data = probability },
+                },
+            };
+        }
+        finally
+        {
+            values.ForEach(v => v.Dispose());
+        }
     }
 
     /// <summary>The request body, as the hand-written endpoint binds it.</summary>

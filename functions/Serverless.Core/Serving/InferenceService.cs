@@ -149,15 +149,15 @@ public sealed class InferenceService
         {
             var route = await ResolveRouteAsync(name, version, null, cancellationToken);
             info = route.Main;
-            using var document = JsonBody.Parse(body);
-            OpenInferenceCodec.CheckForm(document.RootElement);
+            using var request = InferenceBody.Parse(body);
+            request.CheckForm();
             if (route.Canary is not null)
             {
-                info = route.Pick(routingKey ?? CanaryRouter.FromInference(document.RootElement));
+                info = route.Pick(routingKey ?? request.RoutingKey());
             }
 
-            var response = await RunInferenceAsync(info, document.RootElement, cancellationToken);
-            var sampled = _sampler?.SampleInference(info, document.RootElement, response);
+            var response = await RunInferenceAsync(info, request, cancellationToken);
+            var sampled = _sampler?.SampleInference(info, body, response);
             Shadow(route, info, ServingMetrics.OpenInference, body, response, sampled);
             _metrics.RecordSuccess(info, ServingMetrics.OpenInference, start);
             return response;
@@ -206,10 +206,14 @@ public sealed class InferenceService
     /// <summary>Answers a copy of a request with its shadow version, as <see cref="InferAsync"/> or <see cref="PredictAsync"/> would, but unsampled and uncounted.</summary>
     internal async Task<ReadOnlyMemory<byte>> RunShadowAsync(ShadowRequest request, CancellationToken cancellationToken)
     {
-        using var document = JsonBody.Parse(request.Body);
-        return request.Protocol == ServingMetrics.Records
-            ? await RunRecordsAsync(request.Shadow, Rows(document.RootElement), explain: false, cancellationToken)
-            : await RunInferenceAsync(request.Shadow, document.RootElement, cancellationToken);
+        if (request.Protocol == ServingMetrics.Records)
+        {
+            using var document = JsonBody.Parse(request.Body);
+            return await RunRecordsAsync(request.Shadow, Rows(document.RootElement), explain: false, cancellationToken);
+        }
+
+        using var body = InferenceBody.Parse(request.Body);
+        return await RunInferenceAsync(request.Shadow, body, cancellationToken);
     }
 
     /// <summary>What this instance's model cache holds and has done.</summary>
@@ -225,15 +229,15 @@ public sealed class InferenceService
         return [.. rowsElement.EnumerateArray()];
     }
 
-    private async Task<ReadOnlyMemory<byte>> RunInferenceAsync(ModelVersionInfo info, JsonElement root, CancellationToken cancellationToken)
+    private async Task<ReadOnlyMemory<byte>> RunInferenceAsync(ModelVersionInfo info, InferenceBody body, CancellationToken cancellationToken)
     {
         using var lease = await _cache.AcquireAsync(info, cancellationToken);
-        using var request = OpenInferenceCodec.Read(root, lease.Model);
+        using var request = OpenInferenceCodec.Read(body, lease.Model);
         using var results = _executor.Run(lease.Model, request.InputNames, request.Inputs, request.OutputNames, cancellationToken);
         var buffer = new BoundedBufferWriter(_options.MaxResponseBytes, 1024);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results.Values);
+            OpenInferenceCodec.WriteResponse(writer, info, request, NewPredictionId(), results);
         }
 
         return buffer.WrittenMemory;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Serverless.Core.Registry;
+using Serverless.Core.Serving.Protocol;
 
 namespace Serverless.Core.Monitoring.Sampling;
 
@@ -111,14 +112,19 @@ public sealed partial class PredictionSampler : IDisposable
     /// <c>[N]</c> or <c>[N, 1]</c> tensor it is split into N rows, otherwise nothing is sampled. Never throws. Returns
     /// the samples taken (null when none).
     /// </summary>
-    internal IReadOnlyList<PredictionSample>? SampleInference(ModelVersionInfo version, JsonElement request, ReadOnlyMemory<byte> response)
+    internal IReadOnlyList<PredictionSample>? SampleInference(ModelVersionInfo version, ReadOnlyMemory<byte> request, ReadOnlyMemory<byte> response)
     {
         if (!ShouldSample(_rates.For(version.Name)))
         {
             return null;
         }
 
-        return OfferAll(version, () => SampleCapture.FromInference(version, request, response, _clock.GetUtcNow()));
+        // Read as a document only once chosen: serving itself reads the body without one.
+        return OfferAll(version, () =>
+        {
+            using var document = JsonBody.Parse(request);
+            return SampleCapture.FromInference(version, document.RootElement, response, _clock.GetUtcNow());
+        });
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -10,7 +11,9 @@ namespace Serverless.Core.Serving.Cache;
 /// Models in memory, per artifact hash, lent to requests as leases: loaded once on first use however many requests
 /// arrive at once, bounded in count and bytes (least recently used out first) and unloaded when idle, but never while
 /// a lease is held: a model over the bounds is unloaded when its last lease ends. What it holds and has done is
-/// published on the <see cref="MeterName"/> meter and by <see cref="GetStatistics"/>.
+/// published on the <see cref="MeterName"/> meter and by <see cref="GetStatistics"/>. A request for a model in memory
+/// takes no lock: its lease is one atomic increment on the entry, which an unload can take out only at zero leases;
+/// the lock is for adding, taking out and choosing what to unload.
 /// </summary>
 /// <remarks>
 /// Hand-written rather than on <c>IMemoryCache</c>: that cache bounds one size unit (not count and bytes together),
@@ -25,11 +28,12 @@ internal sealed partial class ModelCache : IDisposable
     private readonly ServingOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger<ModelCache> _logger;
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly ITimer _sweeper;
     private readonly Meter _meter;
     private long _bytes;
+    private int _count;
     private long _hits;
     private long _misses;
     private long _loads;
@@ -65,26 +69,7 @@ internal sealed partial class ModelCache : IDisposable
     public async Task<ModelLease> AcquireAsync(ModelVersionInfo version, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
-        Entry entry;
-        lock (_gate)
-        {
-            if (_entries.TryGetValue(version.Sha256, out var found))
-            {
-                entry = found;
-                _hits++;
-            }
-            else
-            {
-                entry = new Entry(version.Sha256, version.SizeBytes, e => Task.Run(() => LoadAsync(e, version)));
-                _entries.Add(version.Sha256, entry);
-                _bytes += entry.SizeBytes;
-                _misses++;
-            }
-
-            entry.Leases++;
-            entry.LastUsed = _clock.GetTimestamp();
-        }
-
+        var entry = Lease(version);
         LoadedModel model;
         try
         {
@@ -97,7 +82,7 @@ internal sealed partial class ModelCache : IDisposable
         }
 
         EnforceBounds();
-        return new ModelLease(model, () => Release(entry));
+        return new ModelLease(model, entry.ReleaseLease);
     }
 
     /// <summary>What the cache holds and has done.</summary>
@@ -105,7 +90,7 @@ internal sealed partial class ModelCache : IDisposable
     {
         lock (_gate)
         {
-            return new ModelCacheStatistics(_entries.Count, _bytes, _hits, _misses, _loads, _loadFailures, _evictions, _idleUnloads);
+            return new ModelCacheStatistics(_count, _bytes, Interlocked.Read(ref _hits), _misses, _loads, _loadFailures, _evictions, _idleUnloads);
         }
     }
 
@@ -117,8 +102,7 @@ internal sealed partial class ModelCache : IDisposable
         {
             foreach (var entry in _entries.Values)
             {
-                entry.Removed = true;
-                if (entry.Leases == 0)
+                if (entry.MarkRemoved())
                 {
                     unleased.Add(entry);
                 }
@@ -126,6 +110,7 @@ internal sealed partial class ModelCache : IDisposable
 
             _entries.Clear();
             _bytes = 0;
+            _count = 0;
         }
 
         unleased.ForEach(e => e.DisposeModel());
@@ -167,9 +152,9 @@ internal sealed partial class ModelCache : IDisposable
         List<Entry> idle;
         lock (_gate)
         {
-            // Chosen and taken out under one lock: a request cannot lease a model between the check and the unload.
+            // Taken out only at zero leases, atomically: a request cannot lease a model between the check and the unload.
             idle = _entries.Values
-                .Where(e => e.Leases == 0 && e.IsLoaded && _clock.GetElapsedTime(e.LastUsed, now) >= _options.IdleUnloadAfter)
+                .Where(e => e.IsLoaded && _clock.GetElapsedTime(e.LastUsed, now) >= _options.IdleUnloadAfter && e.TryRemoveUnleased())
                 .ToList();
             foreach (var entry in idle)
             {
@@ -188,17 +173,17 @@ internal sealed partial class ModelCache : IDisposable
     /// <summary>Unloads the least recently used unleased models until the cache is within its bounds (or nothing unleased is left).</summary>
     private void EnforceBounds()
     {
-        while (true)
+        while (Volatile.Read(ref _count) > _options.MaxLoadedModels || Volatile.Read(ref _bytes) > _options.MaxLoadedBytes)
         {
             Entry? victim;
             lock (_gate)
             {
-                if (_entries.Count <= _options.MaxLoadedModels && _bytes <= _options.MaxLoadedBytes)
+                if (_count <= _options.MaxLoadedModels && _bytes <= _options.MaxLoadedBytes)
                 {
                     return;
                 }
 
-                victim = _entries.Values.Where(e => e.Leases == 0 && e.IsLoaded).MinBy(e => e.LastUsed);
+                victim = _entries.Values.Where(e => e.Leases == 0 && e.IsLoaded).OrderBy(e => e.LastUsed).FirstOrDefault(e => e.TryRemoveUnleased());
                 if (victim is null)
                 {
                     return;
@@ -213,28 +198,51 @@ internal sealed partial class ModelCache : IDisposable
         }
     }
 
-    /// <summary>Takes an entry out of the cache; the caller holds the lock.</summary>
-    private void TakeOut(Entry entry)
+    /// <summary>The entry of <paramref name="version"/> with a lease taken on it, added (and its load started) if there is none.</summary>
+    private Entry Lease(ModelVersionInfo version)
     {
-        if (_entries.TryGetValue(entry.Sha256, out var current) && ReferenceEquals(current, entry))
+        long now = _clock.GetTimestamp();
+        if (_entries.TryGetValue(version.Sha256, out var found) && found.TryAddLease())
         {
-            _entries.Remove(entry.Sha256);
-            _bytes -= entry.SizeBytes;
+            Interlocked.Increment(ref _hits);
+            found.Touch(now, _clock.TimestampFrequency);
+            return found;
         }
 
-        entry.Removed = true;
+        lock (_gate)
+        {
+            // Entries are added and taken out (marked removed first) only under the lock: one found here is leasable.
+            if (_entries.TryGetValue(version.Sha256, out found) && found.TryAddLease())
+            {
+                Interlocked.Increment(ref _hits);
+                found.LastUsed = now;
+                return found;
+            }
+
+            var entry = new Entry(this, version.Sha256, version.SizeBytes, e => Task.Run(() => LoadAsync(e, version))) { LastUsed = now };
+            _entries[version.Sha256] = entry;
+            _bytes += entry.SizeBytes;
+            _count++;
+            _misses++;
+            return entry;
+        }
+    }
+
+    /// <summary>Takes an entry out of the cache (marking it removed if it is not); the caller holds the lock.</summary>
+    private void TakeOut(Entry entry)
+    {
+        entry.MarkRemoved();
+        if (_entries.TryGetValue(entry.Sha256, out var current) && ReferenceEquals(current, entry))
+        {
+            _entries.TryRemove(entry.Sha256, out _);
+            _bytes -= entry.SizeBytes;
+            _count--;
+        }
     }
 
     private void Release(Entry entry)
     {
-        bool disposeNow;
-        lock (_gate)
-        {
-            entry.Leases--;
-            disposeNow = entry.Removed && entry.Leases == 0;
-        }
-
-        if (disposeNow)
+        if (entry.RemoveLease())
         {
             entry.DisposeModel();
         }
@@ -253,12 +261,23 @@ internal sealed partial class ModelCache : IDisposable
 
     private sealed class Entry
     {
-        public Entry(string sha256, long sizeBytes, Func<Entry, Task<LoadedModel>> load)
+        // The lease count, with this bit set once the entry is out of the cache.
+        private const int RemovedBit = 1 << 30;
+
+        private int _state = 1;
+        private long _lastUsed;
+
+        /// <summary>Created with the first request's lease on it.</summary>
+        public Entry(ModelCache cache, string sha256, long sizeBytes, Func<Entry, Task<LoadedModel>> load)
         {
             Sha256 = sha256;
             SizeBytes = sizeBytes;
+            ReleaseLease = () => cache.Release(this);
             Load = load(this);
         }
+
+        /// <summary>Ends one lease; one per entry, so that a lease allocates no closure.</summary>
+        public Action ReleaseLease { get; }
 
         public string Sha256 { get; }
 
@@ -267,11 +286,56 @@ internal sealed partial class ModelCache : IDisposable
         /// <summary>Started by the first request; every other request awaits the same load.</summary>
         public Task<LoadedModel> Load { get; }
 
-        public int Leases { get; set; }
+        public int Leases => Volatile.Read(ref _state) & ~RemovedBit;
 
-        public long LastUsed { get; set; }
+        public long LastUsed
+        {
+            get => Volatile.Read(ref _lastUsed);
+            set => Volatile.Write(ref _lastUsed, value);
+        }
 
-        public bool Removed { get; set; }
+        /// <summary>
+        /// Records a use at <paramref name="now"/>, at most once a millisecond: under load every core would otherwise
+        /// write the same line on every request, and least-recently-used order needs no finer time than that.
+        /// </summary>
+        public void Touch(long now, long frequency)
+        {
+            if (now - LastUsed >= frequency / 1000)
+            {
+                LastUsed = now;
+            }
+        }
+
+        /// <summary>Takes a lease unless the entry is out of the cache.</summary>
+        public bool TryAddLease()
+        {
+            int state = Volatile.Read(ref _state);
+            while ((state & RemovedBit) == 0)
+            {
+                int seen = Interlocked.CompareExchange(ref _state, state + 1, state);
+                if (seen == state)
+                {
+                    return true;
+                }
+
+                state = seen;
+            }
+
+            return false;
+        }
+
+        /// <summary>Ends a lease; true when it was the last one on an entry out of the cache (the caller disposes the model).</summary>
+        public bool RemoveLease() => Interlocked.Decrement(ref _state) == RemovedBit;
+
+        /// <summary>Marks the entry out of the cache only if no lease is held (the caller disposes the model).</summary>
+        public bool TryRemoveUnleased() => Interlocked.CompareExchange(ref _state, RemovedBit, 0) == 0;
+
+        /// <summary>Marks the entry out of the cache; true when no lease is held (the caller disposes the model; else the last lease does).</summary>
+        public bool MarkRemoved()
+        {
+            int before = Interlocked.Or(ref _state, RemovedBit);
+            return before == 0;
+        }
 
         public bool IsLoaded => Load.IsCompletedSuccessfully;
 

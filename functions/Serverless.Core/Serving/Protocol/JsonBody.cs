@@ -28,9 +28,13 @@ internal static class JsonBody
         }
         catch (JsonException ex)
         {
-            throw new InvalidInferenceRequestException($"The body is not valid JSON: {ex.Message}", ex);
+            throw NotJson(ex);
         }
     }
+
+    /// <summary>The answer to a body that is not JSON, with the reader's account of where.</summary>
+    public static InvalidInferenceRequestException NotJson(JsonException exception) =>
+        new($"The body is not valid JSON: {exception.Message}", exception);
 
     /// <summary>The body with bare <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> outside strings quoted; the body itself when it has none.</summary>
     public static ReadOnlyMemory<byte> QuoteNonFinite(ReadOnlyMemory<byte> body)

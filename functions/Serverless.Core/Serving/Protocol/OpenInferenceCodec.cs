@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
 using Serverless.Core.Registry;
@@ -12,36 +13,21 @@ namespace Serverless.Core.Serving.Protocol;
 /// </summary>
 internal static class OpenInferenceCodec
 {
-    /// <summary>Checks that the body has the request's form before a model is borrowed for it.</summary>
-    /// <exception cref="InvalidInferenceRequestException">The body is not an inference request.</exception>
-    public static void CheckForm(JsonElement root)
-    {
-        OptionalString(root, "id");
-        if (root.TryGetProperty("parameters", out var parameters) && parameters.ValueKind != JsonValueKind.Object)
-        {
-            throw new InvalidInferenceRequestException("'parameters' must be a JSON object.");
-        }
-
-        if (!root.TryGetProperty("inputs", out var inputs) || inputs.ValueKind != JsonValueKind.Array || inputs.GetArrayLength() == 0)
-        {
-            throw new InvalidInferenceRequestException("The request needs 'inputs': an array of {\"name\", \"shape\", \"datatype\", \"data\"} objects.");
-        }
-    }
-
-    /// <summary>Reads the request against the model's graph; the caller disposes the result.</summary>
+    /// <summary>Reads the request against the model's graph into ONNX Runtime tensors; the caller disposes the result (before the body).</summary>
     /// <exception cref="InvalidInferenceRequestException">The request does not fit the model; the message says why.</exception>
-    public static InferenceRequest Read(JsonElement root, LoadedModel model)
+    public static InferenceRequest Read(InferenceBody body, LoadedModel model)
     {
-        CheckForm(root);
+        body.CheckForm();
         var session = model.Session;
-        var outputNames = RequestedOutputs(root, model);
-        var names = new List<string>();
-        var values = new List<OrtValue>();
+        var outputNames = RequestedOutputs(body, model);
+        var inputs = body.Inputs!;
+        var names = new List<string>(inputs.Count);
+        var values = new List<OrtValue>(inputs.Count);
         try
         {
-            foreach (var input in root.GetProperty("inputs").EnumerateArray())
+            foreach (var input in inputs)
             {
-                var (inputName, value) = ReadInput(input, session);
+                var (inputName, value) = ReadInput(input, body.Json, session);
                 values.Add(value);
                 if (names.Contains(inputName))
                 {
@@ -51,13 +37,14 @@ internal static class OpenInferenceCodec
                 names.Add(inputName);
             }
 
-            var missing = session.InputNames.Except(names).ToList();
-            if (missing.Count > 0)
+            // Every name is the model's and none is given twice: fewer names than the model's inputs means some are missing.
+            if (names.Count < session.InputNames.Count)
             {
+                var missing = session.InputNames.Except(names).ToList();
                 throw new InvalidInferenceRequestException($"Missing input(s): {string.Join(", ", missing)}. The model's inputs are: {string.Join(", ", session.InputNames)}.");
             }
 
-            return new InferenceRequest(OptionalString(root, "id"), names, values, outputNames);
+            return new InferenceRequest(body.Id, names, values, outputNames);
         }
         catch
         {
@@ -67,7 +54,7 @@ internal static class OpenInferenceCodec
     }
 
     /// <summary>Writes the response: the version that answered, the request's id, a prediction id and the outputs.</summary>
-    public static void WriteResponse(Utf8JsonWriter writer, ModelVersionInfo version, InferenceRequest request, string predictionId, IReadOnlyList<OrtValue> results)
+    public static void WriteResponse(Utf8JsonWriter writer, ModelVersionInfo version, InferenceRequest request, string predictionId, RunResults results)
     {
         writer.WriteStartObject();
         writer.WriteString("model_name", version.Name);
@@ -81,44 +68,39 @@ internal static class OpenInferenceCodec
         writer.WriteString("prediction_id", predictionId);
         writer.WriteEndObject();
         writer.WriteStartArray("outputs");
-        for (int i = 0; i < results.Count; i++)
+        for (int i = 0; i < results.Values.Count; i++)
         {
-            TensorCodec.WriteOutput(writer, request.OutputNames[i], results[i]);
+            TensorCodec.WriteOutput(writer, request.OutputNames[i], results.Values[i], results.Tensors[i]);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
     }
 
-    private static string? OptionalString(JsonElement element, string property)
+    private static List<string> RequestedOutputs(InferenceBody body, LoadedModel model)
     {
-        if (!element.TryGetProperty(property, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        return value.ValueKind == JsonValueKind.String ? value.GetString() : throw new InvalidInferenceRequestException($"'{property}' must be a string.");
-    }
-
-    private static List<string> RequestedOutputs(JsonElement root, LoadedModel model)
-    {
-        if (!root.TryGetProperty("outputs", out var outputs) || outputs.ValueKind == JsonValueKind.Null)
-        {
-            return [.. model.OutputNames];
-        }
-
-        if (outputs.ValueKind != JsonValueKind.Array)
+        if (body.OutputsNotArray)
         {
             throw new InvalidInferenceRequestException("'outputs' must be an array of {\"name\": ...} objects.");
         }
 
-        var names = new List<string>();
-        foreach (var output in outputs.EnumerateArray())
+        if (body.Outputs is null)
         {
-            string? name = output.ValueKind == JsonValueKind.Object ? OptionalString(output, "name") : null;
+            return [.. model.OutputNames];
+        }
+
+        var names = new List<string>();
+        foreach (var output in body.Outputs)
+        {
+            if (output.IsObject && output.NameNotString)
+            {
+                throw new InvalidInferenceRequestException("'name' must be a string.");
+            }
+
+            string? name = output.IsObject ? output.Name : null;
             if (name is null || !model.OutputNames.Contains(name))
             {
-                throw new InvalidInferenceRequestException($"Unknown output {(name is null ? output.GetRawText() : $"'{name}'")}. The model's outputs are: {string.Join(", ", model.OutputNames)}.");
+                throw new InvalidInferenceRequestException($"Unknown output {(name is null ? body.Text(output.Start, output.Length) : $"'{name}'")}. The model's outputs are: {string.Join(", ", model.OutputNames)}.");
             }
 
             if (!names.Contains(name))
@@ -130,14 +112,19 @@ internal static class OpenInferenceCodec
         return names.Count > 0 ? names : [.. model.OutputNames];
     }
 
-    private static (string Name, OrtValue Value) ReadInput(JsonElement input, InferenceSession session)
+    private static (string Name, OrtValue Value) ReadInput(InferenceBody.Input input, ReadOnlyMemory<byte> json, InferenceSession session)
     {
-        if (input.ValueKind != JsonValueKind.Object)
+        if (!input.IsObject)
         {
             throw new InvalidInferenceRequestException("Each input must be an object with \"name\", \"shape\", \"datatype\" and \"data\".");
         }
 
-        string name = OptionalString(input, "name") ?? throw new InvalidInferenceRequestException("An input has no 'name'.");
+        if (input.NameNotString)
+        {
+            throw new InvalidInferenceRequestException("'name' must be a string.");
+        }
+
+        string name = input.Name ?? throw new InvalidInferenceRequestException("An input has no 'name'.");
         if (!session.InputMetadata.TryGetValue(name, out var spec))
         {
             throw new InvalidInferenceRequestException($"Unknown input '{name}'. The model's inputs are: {string.Join(", ", session.InputNames)}.");
@@ -148,51 +135,67 @@ internal static class OpenInferenceCodec
             throw new InvalidInferenceRequestException($"Input '{name}' is an ONNX {spec.OnnxValueType}; only tensor inputs can be sent as JSON.");
         }
 
-        string expected = OnnxModelInspector.Datatype(spec.ElementDataType);
-        string? datatype = OptionalString(input, "datatype");
-        if (datatype != expected)
+        if (input.DatatypeNotString)
         {
-            throw new InvalidInferenceRequestException($"Input '{name}' has datatype {datatype ?? "(none)"}, but the model takes {expected}.");
+            throw new InvalidInferenceRequestException("'datatype' must be a string.");
         }
 
-        if (!input.TryGetProperty("shape", out var shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
+        string expected = OnnxModelInspector.Datatype(spec.ElementDataType);
+        if (input.Datatype != expected)
+        {
+            throw new InvalidInferenceRequestException($"Input '{name}' has datatype {input.Datatype ?? "(none)"}, but the model takes {expected}.");
+        }
+
+        if (input.Shape is not { } shape)
         {
             throw new InvalidInferenceRequestException($"Input '{name}' needs a 'shape': an array of dimensions.");
         }
 
-        var shape = new long[shapeElement.GetArrayLength()];
-        long count = 1;
-        int d = 0;
-        foreach (var dim in shapeElement.EnumerateArray())
+        if (!input.ShapeValid)
         {
-            if (dim.ValueKind != JsonValueKind.Number || !dim.TryGetInt64(out shape[d]) || shape[d] < 0)
-            {
-                throw new InvalidInferenceRequestException($"Input '{name}': shape {shapeElement.GetRawText()} must hold whole numbers of zero or more.");
-            }
-
-            count = shape[d] == 0 || count <= int.MaxValue / shape[d] ? count * shape[d] : int.MaxValue + 1L;
-            d++;
+            throw new InvalidInferenceRequestException($"Input '{name}': shape {RawShape(input, json)} must hold whole numbers of zero or more.");
         }
 
-        if (count > int.MaxValue)
+        if (input.Count > int.MaxValue)
         {
-            throw new InvalidInferenceRequestException($"Input '{name}': shape {shapeElement.GetRawText()} holds more values than a request can carry.");
+            throw new InvalidInferenceRequestException($"Input '{name}': shape {RawShape(input, json)} holds more values than a request can carry.");
         }
 
         var dims = spec.Dimensions;
-        if (shape.Length != dims.Length || shape.Where((n, i) => dims[i] >= 0 && dims[i] != n).Any())
+        if (!Fits(shape, dims))
         {
             throw new InvalidInferenceRequestException(
                 $"Input '{name}' has shape [{string.Join(", ", shape)}], but the model takes [{string.Join(", ", dims)}] (-1: any size).");
         }
 
-        string what = $"Input '{name}'";
-        if (!input.TryGetProperty("data", out var data))
+        if (!input.HasData)
         {
-            throw new InvalidInferenceRequestException($"{what} needs 'data': an array of {count} values.");
+            throw new InvalidInferenceRequestException(string.Create(CultureInfo.InvariantCulture, $"Input '{name}' needs 'data': an array of {input.Count} values."));
         }
 
-        var leaves = TensorCodec.ReadData(data, shape, count, what);
-        return (name, TensorCodec.CreateTensor(spec.ElementDataType, shape, leaves, what));
+        var decoder = TensorDecoder.For(expected) ?? throw new InvalidInferenceRequestException($"Input '{name}': tensors of {spec.ElementDataType} are not supported.");
+        var values = input.Decode(decoder, json, out string? error) ?? throw new InvalidInferenceRequestException($"Input '{name}'{error}");
+        return (name, values.CreateTensor(shape));
     }
+
+    private static bool Fits(long[] shape, int[] dims)
+    {
+        if (shape.Length != dims.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] >= 0 && dims[i] != shape[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string RawShape(InferenceBody.Input input, ReadOnlyMemory<byte> json) =>
+        Encoding.UTF8.GetString(json.Span.Slice(input.ShapeStart, input.ShapeLength));
 }

@@ -16,74 +16,6 @@ namespace Serverless.Core.Serving.Protocol;
 /// </summary>
 internal static class TensorCodec
 {
-    /// <summary>
-    /// The values of a tensor's <c>data</c>, row-major: a flat array of every value, or arrays nested along the leading
-    /// dimensions, each array as long as its dimension (the innermost ones may hold the remaining dimensions flat).
-    /// </summary>
-    /// <exception cref="InvalidInferenceRequestException">The data does not hold exactly the values the shape needs.</exception>
-    public static List<JsonElement> ReadData(JsonElement data, long[] shape, long count, string what)
-    {
-        if (data.ValueKind != JsonValueKind.Array)
-        {
-            throw new InvalidInferenceRequestException($"{what} needs 'data': an array of {count} values.");
-        }
-
-        var leaves = new List<JsonElement>((int)Math.Min(count, data.GetArrayLength()));
-        ReadLevel(data, shape, 0, count, leaves, what, "data");
-        return leaves;
-    }
-
-    private static void ReadLevel(JsonElement array, long[] shape, int depth, long count, List<JsonElement> leaves, string what, string path)
-    {
-        if (depth > 0 && depth >= shape.Length)
-        {
-            throw new InvalidInferenceRequestException($"{what}: {path} is nested deeper than shape [{string.Join(", ", shape)}].");
-        }
-
-        int length = array.GetArrayLength();
-        bool nested = length > 0 && array[0].ValueKind == JsonValueKind.Array;
-        if (!nested)
-        {
-            // Flat from here on: the rest of the shape's values, none of them an array.
-            if (length != count)
-            {
-                throw new InvalidInferenceRequestException(
-                    $"{what}: {path} has {length} values, but shape [{string.Join(", ", shape)}] needs {count} there.");
-            }
-
-            foreach (var item in array.EnumerateArray())
-            {
-                if (item.ValueKind == JsonValueKind.Array)
-                {
-                    throw new InvalidInferenceRequestException($"{what}: {path} mixes arrays and values.");
-                }
-
-                leaves.Add(item);
-            }
-
-            return;
-        }
-
-        if (depth >= shape.Length || length != shape[depth])
-        {
-            throw new InvalidInferenceRequestException(depth >= shape.Length
-                ? $"{what}: {path} is nested deeper than shape [{string.Join(", ", shape)}]."
-                : $"{what}: {path} has {length} arrays, but dimension {depth} of shape [{string.Join(", ", shape)}] is {shape[depth]}.");
-        }
-
-        long inner = count / shape[depth];
-        int i = 0;
-        foreach (var item in array.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Array)
-            {
-                throw new InvalidInferenceRequestException($"{what}: {path} mixes arrays and values.");
-            }
-
-            ReadLevel(item, shape, depth + 1, inner, leaves, what, string.Create(CultureInfo.InvariantCulture, $"{path}[{i++}]"));
-        }
-    }
-
     /// <summary>The leaf values of a (possibly nested) JSON array, row-major; a scalar is its own leaf.</summary>
     public static void AddLeaves(JsonElement data, List<JsonElement> leaves)
     {
@@ -146,15 +78,18 @@ internal static class TensorCodec
         };
     }
 
-    /// <summary>Writes one output as a protocol tensor object: name, datatype, shape, data and, for non-tensors, parameters.</summary>
-    public static void WriteOutput(Utf8JsonWriter writer, string name, OrtValue value)
+    /// <summary>
+    /// Writes one output as a protocol tensor object: name, datatype, shape, data and, for non-tensors, parameters;
+    /// <paramref name="tensor"/> is its type and shape when already read.
+    /// </summary>
+    public static void WriteOutput(Utf8JsonWriter writer, string name, OrtValue value, OrtTensorTypeAndShapeInfo? tensor = null)
     {
         writer.WriteStartObject();
         writer.WriteString("name", name);
         switch (value.OnnxType)
         {
             case OnnxValueType.ONNX_TYPE_TENSOR:
-                var info = value.GetTensorTypeAndShape();
+                var info = tensor ?? value.GetTensorTypeAndShape();
                 writer.WriteString("datatype", OnnxModelInspector.Datatype(info.ElementDataType));
                 WriteShape(writer, info.Shape);
                 writer.WriteStartArray("data");
@@ -230,7 +165,11 @@ internal static class TensorCodec
 
     /// <summary>The protocol's error for a value that is not of the datatype.</summary>
     public static InvalidInferenceRequestException Mismatch(string what, string datatype, JsonElement value, int index) =>
-        new($"{what}: value {index} ({Describe(value)}) is not a valid {datatype}{Hint(datatype)}.");
+        new(what + MismatchText(datatype, value.GetRawText(), index));
+
+    /// <summary>The protocol's error for a value (its JSON text <paramref name="raw"/>) that is not of the datatype, after the name of what holds it.</summary>
+    public static string MismatchText(string datatype, string raw, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $": value {index} ({Describe(raw)}) is not a valid {datatype}{Hint(datatype)}.");
 
     private static string Hint(string datatype) => datatype switch
     {
@@ -240,11 +179,7 @@ internal static class TensorCodec
         _ => ": use a whole JSON number within the type's range",
     };
 
-    private static string Describe(JsonElement value)
-    {
-        string raw = value.GetRawText();
-        return raw.Length > 40 ? raw[..40] + "..." : raw;
-    }
+    private static string Describe(string raw) => raw.Length > 40 ? raw[..40] + "..." : raw;
 
     private delegate bool Parser<T>(JsonElement element, out T value);
 
