@@ -26,10 +26,6 @@ internal static class CanaryRouter
 
     private const int StackLimit = 256;
 
-    /// <summary>The routing key in an Open Inference Protocol request's <c>parameters</c>, if any.</summary>
-    public static string? FromInference(JsonElement request) =>
-        request.TryGetProperty("parameters", out var parameters) && parameters.ValueKind == JsonValueKind.Object ? KeyOf(parameters) : null;
-
     /// <summary>The routing key at the top level of a records API request, if any.</summary>
     public static string? FromRecords(JsonElement request) => request.ValueKind == JsonValueKind.Object ? KeyOf(request) : null;
 

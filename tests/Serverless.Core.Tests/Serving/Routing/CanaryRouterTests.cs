@@ -1,5 +1,7 @@
+using System.Text;
 using System.Text.Json;
 using Serverless.Core.Serving;
+using Serverless.Core.Serving.Protocol;
 using Serverless.Core.Serving.Routing;
 
 namespace Serverless.Core.Tests.Serving.Routing;
@@ -105,11 +107,11 @@ public sealed class CanaryRouterTests
     [InlineData("""{"inputs": [], "parameters": {"routing_key": 42}}""", "42")]
     [InlineData("""{"inputs": [], "parameters": {}}""", null)]
     [InlineData("""{"inputs": []}""", null)]
-    public void FromInference_RoutingKeyParameter_Read(string json, string? expected)
+    public void RoutingKey_InferenceParameter_Read(string json, string? expected)
     {
-        using var document = JsonDocument.Parse(json);
+        using var request = InferenceBody.Parse(Encoding.UTF8.GetBytes(json));
 
-        Assert.Equal(expected, CanaryRouter.FromInference(document.RootElement));
+        Assert.Equal(expected, request.RoutingKey());
     }
 
     [Theory]
